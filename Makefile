@@ -1,0 +1,29 @@
+# Mercato: `make run` serves on SQLite under ./data (port 8080); `make test` runs every test tier,
+# PostgreSQL included. Both install what they need first.
+BUILD_DIR ?= build
+JOBS ?= 2
+
+.PHONY: deps configure build run test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: CMakeLists.txt
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/mercato serve
+
+test: build
+	scripts/run-tests.sh $(BUILD_DIR)
+
+bench: build
+	bench/http_ceiling.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,18 @@
+# Compiles migrations/<module>/*.sql and the OpenAPI document into the binary, so a merchant deploys one file.
+file(GLOB_RECURSE MERCATO_MIGRATION_FILES CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/migrations/*.sql)
+set(MERCATO_MIGRATIONS_CPP ${CMAKE_BINARY_DIR}/generated/embedded_migrations.cpp)
+add_custom_command(
+  OUTPUT ${MERCATO_MIGRATIONS_CPP}
+  COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}/migrations -DOUT=${MERCATO_MIGRATIONS_CPP}
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed_migrations_script.cmake
+  DEPENDS ${MERCATO_MIGRATION_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_migrations_script.cmake
+  COMMENT "Embedding SQL migrations")
+
+set(MERCATO_OPENAPI_CPP ${CMAKE_BINARY_DIR}/generated/openapi_document.cpp)
+add_custom_command(
+  OUTPUT ${MERCATO_OPENAPI_CPP}
+  COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_SOURCE_DIR}/openapi/openapi.json -DOUT=${MERCATO_OPENAPI_CPP}
+          -DFUNCTION=openapi_document -P ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
+  DEPENDS ${CMAKE_SOURCE_DIR}/openapi/openapi.json ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
+  COMMENT "Embedding the OpenAPI document")

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Mercato builds, tests and benchmarks with; idempotent, and runs
+# `apt-get update` only when something is missing.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ make ccache pkg-config
+  libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev
+  nlohmann-json3-dev libfmt-dev libspdlog-dev libtomlplusplus-dev
+  libssl-dev zlib1g-dev doctest-dev
+  postgresql-15 wrk
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test tier. The PostgreSQL tier gets a throwaway PostgreSQL 15 started here (initdb into
+# a temp dir, a free port on 127.0.0.1), stopped by pid at the end, also on failure.
+set -euo pipefail
+build_dir=$(cd "${1:-build}" && pwd)
+pgbin=/usr/lib/postgresql/15/bin
+
+pgroot=$(mktemp -d /tmp/mercato-pg-XXXXXX)
+pgpid=""
+cleanup() {
+  if [ -n "$pgpid" ] && kill -0 "$pgpid" 2>/dev/null; then
+    kill -INT "$pgpid" 2>/dev/null || true   # fast shutdown
+    for _ in $(seq 1 100); do kill -0 "$pgpid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pgpid" 2>/dev/null || true
+  fi
+  rm -rf "$pgroot"
+}
+trap cleanup EXIT
+
+# PostgreSQL refuses to run as root; CI runs as root, so the server runs as the postgres user.
+as_pg=()
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres: "$pgroot"
+  as_pg=(runuser -u postgres --)
+fi
+
+free_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$((20000 + RANDOM % 20000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return; fi
+  done
+  echo "no free port found" >&2; return 1
+}
+
+"${as_pg[@]}" "$pgbin/initdb" -D "$pgroot/data" -U mercato --auth=trust -E UTF8 --no-sync >"$pgroot/initdb.log" 2>&1 \
+  || { cat "$pgroot/initdb.log"; exit 1; }
+port=$(free_port)
+# fsync off: this cluster is thrown away; the tests kill Mercato, never the machine.
+"${as_pg[@]}" "$pgbin/postgres" -D "$pgroot/data" -h 127.0.0.1 -p "$port" -k "$pgroot" \
+  -c fsync=off -c max_connections=200 >"$pgroot/postgres.log" 2>&1 &
+for _ in $(seq 1 100); do
+  [ -f "$pgroot/data/postmaster.pid" ] && pgpid=$(head -1 "$pgroot/data/postmaster.pid")
+  "$pgbin/pg_isready" -q -h 127.0.0.1 -p "$port" && break
+  sleep 0.1
+done
+"$pgbin/pg_isready" -q -h 127.0.0.1 -p "$port" || { echo "PostgreSQL did not start:"; cat "$pgroot/postgres.log"; exit 1; }
+"$pgbin/createdb" -h 127.0.0.1 -p "$port" -U mercato mercato_test
+
+export MERCATO_TEST_PG_URL="postgresql://mercato@127.0.0.1:$port/mercato_test"
+echo "PostgreSQL 15 for tests on 127.0.0.1:$port (pid $pgpid)"
+cd "$build_dir"
+ctest --output-on-failure --timeout 600

@@ -1,0 +1,70 @@
+#include "app/app.hpp"
+
+#include "http/ops_routes.hpp"
+#include "http/router.hpp"
+#include "http/server.hpp"
+#include "kernel/database.hpp"
+#include "kernel/metrics.hpp"
+#include "kernel/migrations.hpp"
+#include "kernel/worker_pool.hpp"
+
+namespace mercato::app {
+
+struct App::Parts {
+    explicit Parts(kernel::Config cfg, std::vector<kernel::MigrationFile> files) : config(std::move(cfg)) {
+        const kernel::DatabaseOptions options{config.db_url, config.db_pool_size, config.sqlite_synchronous,
+                                              config.busy_timeout_ms};
+        plan = kernel::plan_migrations(kernel::parse_db_url(config.db_url).backend, files);
+        db = kernel::Database::open(options, kernel::migration_modules(plan));
+        workers = std::make_unique<kernel::WorkerPool>(static_cast<std::size_t>(config.workers));
+        register_pool_gauges();
+        http::register_ops_routes(router, metrics, [this] {
+            db->ping();
+            return kernel::Migrator(*db, plan).pending();
+        });
+        server = std::make_unique<http::Server>(config, router, *workers, metrics);
+    }
+
+    void register_pool_gauges() {
+        auto gauge = [this](const char* state, auto read) {
+            metrics.gauge("mercato_db_pool_connections", "Database connections by state", {{"state", state}},
+                          [db = db, read] { return static_cast<double>(read(db->stats())); });
+        };
+        gauge("open", [](const kernel::PoolStats& s) { return s.open; });
+        gauge("in_use", [](const kernel::PoolStats& s) { return s.in_use; });
+        gauge("waiting", [](const kernel::PoolStats& s) { return s.waiting; });
+        metrics.gauge("mercato_db_pool_acquire_timeouts", "Requests that found no free database connection in time", {},
+                      [db = db] { return static_cast<double>(db->stats().acquire_timeouts); });
+    }
+
+    kernel::Config config;
+    kernel::MetricsRegistry metrics;
+    std::vector<kernel::Migration> plan;
+    std::shared_ptr<kernel::Database> db;
+    std::unique_ptr<kernel::WorkerPool> workers;
+    http::Router router;
+    std::unique_ptr<http::Server> server;
+};
+
+App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations)
+    : parts_(std::make_unique<Parts>(std::move(config), std::move(migrations))) {}
+
+App::~App() = default;
+
+std::vector<std::string> App::migrate() { return kernel::Migrator(*parts_->db, parts_->plan).apply(); }
+std::vector<std::string> App::pending_migrations() { return kernel::Migrator(*parts_->db, parts_->plan).pending(); }
+
+std::uint16_t App::listen() { return parts_->server->listen(); }
+
+void App::run(bool handle_signals) {
+    parts_->server->run(handle_signals);
+    // Handlers still on workers reference requests owned by the server's sessions: let them finish first.
+    parts_->workers->join();
+}
+
+void App::shutdown() { parts_->server->shutdown(); }
+
+kernel::Database& App::database() { return *parts_->db; }
+const kernel::Config& App::config() const { return parts_->config; }
+
+}  // namespace mercato::app

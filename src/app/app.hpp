@@ -1,0 +1,43 @@
+// The composition root: builds the database, migrations, workers, router, modules and server of
+// one Mercato process, explicitly and in one place (used by `mercato serve` and the HTTP tests).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel/config.hpp"
+#include "kernel/migration_source.hpp"
+
+namespace mercato::kernel {
+class Database;
+}
+
+namespace mercato::app {
+
+class App {
+public:
+    // Opens the database (without migrating). Throws ConfigError or Problem 503.
+    explicit App(kernel::Config config, std::vector<kernel::MigrationFile> migrations = kernel::embedded_migrations());
+    ~App();
+
+    // Applies pending migrations; returns their ids. Throws MigrationError.
+    std::vector<std::string> migrate();
+    std::vector<std::string> pending_migrations();
+
+    // Binds the port (config.port, 0 for any) and returns it.
+    std::uint16_t listen();
+    // Serves until shutdown() or, with handle_signals, SIGTERM/SIGINT; in-flight work is finished.
+    void run(bool handle_signals);
+    void shutdown();
+
+    kernel::Database& database();
+    const kernel::Config& config() const;
+
+private:
+    struct Parts;
+    std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace mercato::app

@@ -1,0 +1,164 @@
+#include "cli/commands.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <regex>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "app/app.hpp"
+#include "cli/options.hpp"
+#include "kernel/config.hpp"
+#include "kernel/db_url.hpp"
+#include "kernel/logging.hpp"
+#include "kernel/problem.hpp"
+
+namespace mercato::cli {
+
+namespace {
+
+std::vector<OptionSpec> with_common(std::vector<OptionSpec> own) {
+    auto all = common_options();
+    all.insert(all.end(), own.begin(), own.end());
+    return all;
+}
+
+// Defaults, then the config file, then MERCATO_* environment, then flags.
+kernel::Config build_config(const ParsedOptions& options) {
+    const kernel::Getenv getenv = [](const char* name) { return std::getenv(name); };
+    kernel::Config cfg;
+    if (auto file = kernel::choose_config_file(options.get("config"), getenv)) kernel::apply_config_file(cfg, *file);
+    kernel::apply_environment(cfg, getenv);
+    if (auto db = options.get("db")) cfg.db_url = *db;
+    if (auto port = options.get("port")) cfg.port = kernel::parse_port(*port, "--port");
+    if (auto threads = options.get("threads")) {
+        try {
+            std::size_t used = 0;
+            cfg.io_threads = std::stoi(*threads, &used);
+            if (used != threads->size() || cfg.io_threads < 1) throw std::invalid_argument("range");
+        } catch (const std::exception&) {
+            throw kernel::ConfigError(fmt::format("--threads: '{}' is not a positive whole number", *threads));
+        }
+    }
+    kernel::validate(cfg);
+    kernel::parse_db_url(cfg.db_url);
+    return cfg;
+}
+
+// Runs a command body, turning failures into a one-line message and the documented exit code.
+template <class F>
+int guarded(const std::string& command, F&& body) {
+    try {
+        return body();
+    } catch (const UsageError& e) {
+        std::cerr << "mercato: " << e.what() << "\n";
+        return 2;
+    } catch (const kernel::ConfigError& e) {
+        std::cerr << "mercato " << command << ": " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "mercato " << command << ": " << e.what() << "\n";
+        return 1;
+    }
+}
+
+}  // namespace
+
+int serve(const std::vector<std::string>& args) {
+    const auto specs = with_common({
+        {"port", "N", "port to listen on (default 8080; 0 picks a free one) [MERCATO_PORT]"},
+        {"threads", "N", "I/O threads (default: one per core)"},
+    });
+    return guarded("serve", [&] {
+        const auto options = parse_options("serve", specs, args);
+        if (options.help) {
+            std::cout << help_text("mercato serve [options]",
+                                   "Applies pending migrations, then serves the REST API until SIGTERM or SIGINT.", specs);
+            return 0;
+        }
+        const kernel::Config cfg = build_config(options);
+        kernel::init_logging(cfg.log_level, cfg.log_format);
+        app::App app(cfg);
+        for (const auto& id : app.migrate()) spdlog::info("migrated {}", id);
+        const auto port = app.listen();
+        spdlog::info("mercato {} on {} ({}), listening on {}:{}", MERCATO_VERSION, kernel::redact_db_url(cfg.db_url),
+                     cfg.config_file.empty() ? "built-in defaults" : cfg.config_file, cfg.bind_address, port);
+        spdlog::default_logger()->flush();
+        app.run(true);
+        spdlog::info("stopped");
+        spdlog::default_logger()->flush();
+        return 0;
+    });
+}
+
+int migrate(const std::vector<std::string>& args) {
+    const auto specs = with_common({{"status", "", "list pending migrations without applying them"}});
+    return guarded("migrate", [&] {
+        const auto options = parse_options("migrate", specs, args);
+        if (options.help) {
+            std::cout << help_text("mercato migrate [options]", "Applies every pending schema migration, in order.", specs);
+            return 0;
+        }
+        const kernel::Config cfg = build_config(options);
+        kernel::init_logging("warn", cfg.log_format);
+        app::App app(cfg);
+        if (options.get("status")) {
+            const auto pending = app.pending_migrations();
+            std::cout << pending.size() << " pending migration(s)\n";
+            for (const auto& id : pending) std::cout << "  " << id << "\n";
+            return 0;
+        }
+        const auto applied = app.migrate();
+        std::cout << "applied " << applied.size() << " migration(s)\n";
+        for (const auto& id : applied) std::cout << "  " << id << "\n";
+        return 0;
+    });
+}
+
+int users(const std::vector<std::string>& args) {
+    const auto specs = with_common({
+        {"email", "E", "the admin's email address"},
+        {"password", "P", "the admin's password (at least 8 characters)"},
+    });
+    const std::string usage = "mercato users create-admin --email E --password P [options]";
+    return guarded("users", [&] {
+        if (args.empty() || args.front() == "--help" || args.front() == "-h") {
+            std::cout << help_text(usage, "Creates an admin account, or makes an existing account admin with this password.",
+                                   specs);
+            return args.empty() ? 2 : 0;
+        }
+        if (args.front() != "create-admin") throw UsageError(fmt::format("users: unknown subcommand '{}'", args.front()));
+        const auto options = parse_options("users create-admin", specs, {args.begin() + 1, args.end()});
+        if (options.help) {
+            std::cout << help_text(usage, "Creates an admin account, or makes an existing account admin with this password.",
+                                   specs);
+            return 0;
+        }
+        const auto email = options.get("email");
+        const auto password = options.get("password");
+        if (!email || !password) throw UsageError("users create-admin: --email and --password are required");
+        static const std::regex email_shape(R"([^@\s]+@[^@\s]+\.[^@\s]+)");
+        if (!std::regex_match(*email, email_shape)) {
+            throw UsageError(fmt::format("users create-admin: '{}' is not an email address", *email));
+        }
+        if (password->size() < 8) throw UsageError("users create-admin: the password needs at least 8 characters");
+        build_config(options);
+        std::cerr << "mercato users create-admin: the users module is not part of this build yet\n";
+        return 1;
+    });
+}
+
+int version(const std::vector<std::string>& args) {
+    return guarded("version", [&] {
+        const auto options = parse_options("version", {}, args);
+        if (options.help) {
+            std::cout << help_text("mercato version", "Prints the version.", {});
+            return 0;
+        }
+        std::cout << "mercato " << MERCATO_VERSION << "\n";
+        return 0;
+    });
+}
+
+}  // namespace mercato::cli

@@ -1,0 +1,54 @@
+// An HTTP request as modules see it: no Beast, just strings, parsed parameters and lazy JSON.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace mercato::http {
+
+// Who is calling, as the authenticator resolved it from a bearer token.
+struct Principal {
+    std::string user_id;
+    std::string role;
+};
+
+class Request {
+public:
+    std::string method;  // upper case, e.g. "GET"
+    std::string path;    // the target before '?', still percent-encoded
+    std::string body;
+    std::string client_address;
+    std::string request_id;
+    std::vector<std::pair<std::string, std::string>> headers;     // names lower-cased
+    std::vector<std::pair<std::string, std::string>> query;       // decoded, in order
+    std::map<std::string, std::string, std::less<>> path_params;  // decoded
+    std::optional<Principal> principal;
+
+    // The first header with that (case-insensitive) name, or "".
+    std::string_view header(std::string_view name) const;
+    std::optional<std::string_view> query_param(std::string_view name) const;
+    // A {name} segment of the matched route; "" when the route has none of that name.
+    std::string_view path_param(std::string_view name) const;
+
+    // The body as JSON, parsed once. Problem 400 when it is not JSON, 415 when the
+    // Content-Type says it is something else.
+    const nlohmann::json& json() const;
+
+    // Splits "/a/b?x=1&y=%20" into path and decoded query pairs.
+    void set_target(std::string_view target);
+
+private:
+    mutable std::shared_ptr<const nlohmann::json> json_;
+};
+
+// Decodes %XX escapes (and '+' as space when form is true); nullopt for a malformed escape.
+std::optional<std::string> percent_decode(std::string_view text, bool form = false);
+
+}  // namespace mercato::http

@@ -1,0 +1,91 @@
+#include "http/router.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "kernel/problem.hpp"
+
+namespace mercato::http {
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> parts;
+    if (path.empty() || path.front() != '/') return parts;
+    path.remove_prefix(1);
+    while (true) {
+        const auto slash = path.find('/');
+        parts.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return parts;
+}
+
+bool is_param(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Matches without touching the request, so 405 detection can probe every route.
+bool matches(const Route& route, const std::vector<std::string_view>& parts) {
+    if (route.segments.size() != parts.size()) return false;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (is_param(route.segments[i])) {
+            if (parts[i].empty()) return false;
+        } else if (route.segments[i] != parts[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+    if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with '/': " + pattern);
+    std::vector<std::string> segments;
+    for (auto part : split_path(pattern)) segments.emplace_back(part);
+    for (const auto& r : routes_) {
+        if (r.method == method && r.segments == segments) throw std::invalid_argument("route registered twice: " + method + " " + pattern);
+    }
+    const RouteClass rate_class = options.rate_class.value_or(method == "GET" ? RouteClass::read : RouteClass::write);
+    routes_.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(handler), rate_class,
+                       options.execution});
+}
+
+RouteMatch Router::match(std::string_view method, std::string_view path, Request& request) const {
+    const auto parts = split_path(path);
+    const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
+    RouteMatch result;
+    for (const auto& route : routes_) {
+        if (!matches(route, parts)) continue;
+        if (route.method != wanted) {
+            result.allowed.push_back(route.method);
+            continue;
+        }
+        request.path_params.clear();
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+            if (!is_param(route.segments[i])) continue;
+            auto value = percent_decode(parts[i]);
+            if (!value) throw kernel::Problem::bad_request("the path has a malformed percent escape");
+            request.path_params.emplace(route.segments[i].substr(1, route.segments[i].size() - 2), std::move(*value));
+        }
+        result.route = &route;
+        result.allowed.clear();
+        return result;
+    }
+    return result;
+}
+
+std::vector<std::string> Router::methods_for(std::string_view path) const {
+    const auto parts = split_path(path);
+    std::vector<std::string> methods;
+    for (const auto& route : routes_) {
+        if (matches(route, parts) && std::find(methods.begin(), methods.end(), route.method) == methods.end()) {
+            methods.push_back(route.method);
+        }
+    }
+    return methods;
+}
+
+}  // namespace mercato::http

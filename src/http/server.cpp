@@ -1,0 +1,325 @@
+#include "http/server.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "kernel/problem.hpp"
+
+namespace mercato::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using std::chrono::milliseconds;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t header_limit = 16 * 1024;
+
+struct Connection {
+    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+    bool busy = false;  // only touched on the connection's strand
+};
+
+// Runs a blocking handler on a worker thread and resumes the session on its own strand.
+asio::awaitable<Response> on_worker(kernel::WorkerPool& workers, const Route& route, Request& request) {
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(Response)>(
+        [&workers, &route, &request](auto handler) {
+            auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+            workers.post([shared, &route, &request] {
+                Response response = Pipeline::invoke(route, request);
+                auto executor = asio::get_associated_executor(*shared);
+                asio::dispatch(executor, [shared, response = std::move(response)]() mutable {
+                    std::move (*shared)(std::move(response));
+                });
+            });
+        },
+        asio::use_awaitable);
+}
+
+// A request the parser refused (worth a 400), as opposed to a closed or timed-out connection.
+bool is_parse_error(const beast::error_code& ec) {
+    return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+           ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response& response, unsigned version, bool keep_alive, bool head) {
+    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+    out.set(bhttp::field::server, "mercato");
+    if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
+    for (auto& [name, value] : response.headers) out.insert(name, value);
+    out.keep_alive(keep_alive);
+    out.body() = std::move(response.body);
+    out.prepare_payload();
+    if (head) out.body().clear();  // Content-Length still tells the size a GET would send
+    return out;
+}
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Impl> {
+    Impl(const kernel::Config& config, const Router& router, kernel::WorkerPool& workers, kernel::MetricsRegistry& metrics)
+        : config(config), workers(workers), pipeline(config, router, metrics) {}
+
+    const kernel::Config& config;
+    kernel::WorkerPool& workers;
+    Pipeline pipeline;
+
+    asio::io_context ioc;
+    tcp::acceptor acceptor{ioc};
+    asio::signal_set signals{ioc};
+    asio::steady_timer grace_timer{ioc};
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running{ioc.get_executor()};
+    std::atomic<bool> draining{false};
+
+    std::mutex connections_mutex;
+    std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+
+    asio::awaitable<void> accept_loop();
+    asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
+    asio::awaitable<void> reject(Connection& conn, int status, std::string detail, unsigned version);
+    asio::awaitable<bool> write(Connection& conn, Response& response, unsigned version, bool keep_alive, bool head);
+    void begin_shutdown();
+    void forget(Connection* conn);
+    void finish_if_drained();
+};
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+    auto self = shared_from_this();
+    while (acceptor.is_open()) {
+        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+        if (ec) {
+            if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+            spdlog::warn("accept failed: {}", ec.message());
+            // Out of file descriptors, typically: back off instead of spinning.
+            asio::steady_timer pause(ioc, milliseconds(50));
+            co_await pause.async_wait(use_tuple);
+            continue;
+        }
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto conn = std::make_shared<Connection>(std::move(socket));
+        {
+            std::lock_guard lock(connections_mutex);
+            connections.emplace(conn.get(), conn);
+        }
+        asio::co_spawn(conn->stream.get_executor(), serve(conn),
+                       [self, raw = conn.get()](std::exception_ptr error) {
+                           if (error) {
+                               try {
+                                   std::rethrow_exception(error);
+                               } catch (const std::exception& e) {
+                                   spdlog::error("connection failed: {}", e.what());
+                               }
+                           }
+                           self->forget(raw);
+                       });
+    }
+}
+
+asio::awaitable<bool> Server::Impl::write(Connection& conn, Response& response, unsigned version, bool keep_alive, bool head) {
+    auto out = to_beast(response, version, keep_alive, head);
+    conn.stream.expires_after(milliseconds(config.body_timeout_ms));
+    auto [ec, bytes] = co_await bhttp::async_write(conn.stream, out, use_tuple);
+    co_return !ec;
+}
+
+asio::awaitable<void> Server::Impl::reject(Connection& conn, int status, std::string detail, unsigned version) {
+    Request request;
+    request.method = "-";
+    request.request_id = choose_request_id({});
+    Response response = Response::problem(kernel::Problem(status, kernel::status_title(status), std::move(detail)));
+    pipeline.after(request, response, nullptr, {});
+    co_await write(conn, response, version, false, false);
+}
+
+asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
+    beast::flat_buffer buffer;
+    beast::error_code ignored;
+    const auto remote = conn->stream.socket().remote_endpoint(ignored);
+    const std::string client_address = remote.address().to_string();
+    bool first = true;
+
+    while (!draining) {
+        conn->busy = false;
+        if (buffer.size() == 0) {
+            // Waiting for a request is the idle timeout; once bytes arrive, the header timeout runs,
+            // so a client that trickles a header is cut off.
+            conn->stream.expires_after(milliseconds(first ? config.header_timeout_ms : config.idle_timeout_ms));
+            auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), use_tuple);
+            if (ec) break;
+            buffer.commit(n);
+        }
+        conn->busy = true;
+        first = false;
+
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(header_limit);
+        parser.body_limit(config.body_limit);
+        conn->stream.expires_after(milliseconds(config.header_timeout_ms));
+        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(conn->stream, buffer, parser, use_tuple);
+        if (header_ec == bhttp::error::header_limit) {
+            co_await reject(*conn, 431, "the request header is larger than 16 KiB", 11);
+            break;
+        }
+        if (header_ec == bhttp::error::body_limit) {
+            co_await reject(*conn, 413, fmt::format("the request body exceeds {} bytes", config.body_limit), 11);
+            break;
+        }
+        if (header_ec) {
+            if (is_parse_error(header_ec)) co_await reject(*conn, 400, "malformed HTTP request", 11);
+            break;
+        }
+        const unsigned version = parser.get().version();
+        if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+            bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
+            auto [continue_ec, continue_bytes] = co_await bhttp::async_write(conn->stream, go_on, use_tuple);
+            if (continue_ec) break;
+        }
+        conn->stream.expires_after(milliseconds(config.body_timeout_ms));
+        auto [body_ec, body_bytes] = co_await bhttp::async_read(conn->stream, buffer, parser, use_tuple);
+        if (body_ec == bhttp::error::body_limit) {
+            co_await reject(*conn, 413, fmt::format("the request body exceeds {} bytes", config.body_limit), version);
+            break;
+        }
+        if (body_ec) {
+            if (is_parse_error(body_ec)) co_await reject(*conn, 400, "malformed HTTP request body", version);
+            break;
+        }
+
+        auto& incoming = parser.get();
+        const auto started = std::chrono::steady_clock::now();
+        Request request;
+        request.method = std::string(incoming.method_string());
+        request.client_address = client_address;
+        request.headers.reserve(8);
+        for (const auto& field : incoming) {
+            std::string name(field.name_string());
+            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            request.headers.emplace_back(std::move(name), std::string(field.value()));
+        }
+        request.body = std::move(incoming.body());
+
+        const Route* route = nullptr;
+        Response response;
+        if (auto early = pipeline.before(request, incoming.target(), route, started)) {
+            response = std::move(*early);
+        } else if (route->execution == Execution::io_thread) {
+            response = Pipeline::invoke(*route, request);
+        } else {
+            response = co_await on_worker(workers, *route, request);
+        }
+        pipeline.after(request, response, route, std::chrono::steady_clock::now() - started);
+
+        const bool keep_alive = incoming.keep_alive() && !draining;
+        const bool written = co_await write(*conn, response, version, keep_alive, request.method == "HEAD");
+        if (!written || !keep_alive) break;
+    }
+    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn->stream.close();
+}
+
+void Server::Impl::begin_shutdown() {
+    if (draining.exchange(true)) return;
+    spdlog::info("shutting down: no new connections, finishing requests in flight");
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    {
+        std::lock_guard lock(connections_mutex);
+        for (auto& [raw, weak] : connections) {
+            auto conn = weak.lock();
+            if (!conn) continue;
+            asio::post(conn->stream.get_executor(), [conn] {
+                if (!conn->busy) conn->stream.cancel();
+            });
+        }
+    }
+    grace_timer.expires_after(milliseconds(config.shutdown_grace_ms));
+    grace_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (ec) return;
+        spdlog::warn("shutdown grace period over; closing connections still busy");
+        self->ioc.stop();
+    });
+    finish_if_drained();
+}
+
+void Server::Impl::forget(Connection* conn) {
+    {
+        std::lock_guard lock(connections_mutex);
+        connections.erase(conn);
+    }
+    if (draining) asio::post(ioc, [self = shared_from_this()] { self->finish_if_drained(); });
+}
+
+void Server::Impl::finish_if_drained() {
+    std::lock_guard lock(connections_mutex);
+    if (!connections.empty()) return;
+    grace_timer.cancel();
+    keep_running.reset();
+}
+
+Server::Server(const kernel::Config& config, const Router& router, kernel::WorkerPool& workers,
+               kernel::MetricsRegistry& metrics)
+    : impl_(std::make_shared<Impl>(config, router, workers, metrics)) {}
+
+Server::~Server() = default;
+
+Pipeline& Server::pipeline() { return impl_->pipeline; }
+
+std::uint16_t Server::listen() {
+    const tcp::endpoint endpoint(asio::ip::make_address(impl_->config.bind_address),
+                                 static_cast<std::uint16_t>(impl_->config.port));
+    impl_->acceptor.open(endpoint.protocol());
+    impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+    impl_->acceptor.bind(endpoint);
+    impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+    return impl_->acceptor.local_endpoint().port();
+}
+
+void Server::run(bool handle_signals) {
+    auto impl = impl_;
+    if (handle_signals) {
+        impl->signals.add(SIGINT);
+        impl->signals.add(SIGTERM);
+        impl->signals.async_wait([impl](beast::error_code ec, int) {
+            if (!ec) impl->begin_shutdown();
+        });
+    }
+    asio::co_spawn(impl->ioc, impl->accept_loop(), asio::detached);
+    const int wanted = impl->config.io_threads > 0 ? impl->config.io_threads
+                                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> threads;
+    for (int i = 1; i < wanted; ++i) threads.emplace_back([impl] { impl->ioc.run(); });
+    impl->ioc.run();
+    for (auto& t : threads) t.join();
+}
+
+void Server::shutdown() {
+    asio::post(impl_->ioc, [impl = impl_] { impl->begin_shutdown(); });
+}
+
+}  // namespace mercato::http

@@ -1,0 +1,213 @@
+#include "kernel/config.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "kernel/feature_flags.hpp"
+
+namespace mercato::kernel {
+
+namespace {
+
+using KeyCheck = std::set<std::string, std::less<>>;
+
+void reject_unknown_keys(const toml::table& table, const std::string& section, const KeyCheck& known) {
+    for (const auto& [key, value] : table) {
+        if (!known.contains(key.str())) {
+            throw ConfigError(fmt::format("unknown setting '{}{}'", section.empty() ? "" : section + ".", key.str()));
+        }
+    }
+}
+
+template <class T>
+void read(const toml::table& table, std::string_view section, std::string_view key, T& out) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return;
+    if constexpr (std::is_same_v<T, bool>) {
+        if (!node->is_boolean()) throw ConfigError(fmt::format("setting '{}.{}' must be true or false", section, key));
+        out = node->value<bool>().value();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        if (!node->is_string()) throw ConfigError(fmt::format("setting '{}.{}' must be a string", section, key));
+        out = node->value<std::string>().value();
+    } else if constexpr (std::is_same_v<T, double>) {
+        auto v = node->value<double>();
+        if (!v) throw ConfigError(fmt::format("setting '{}.{}' must be a number", section, key));
+        out = *v;
+    } else {
+        auto v = node->value<std::int64_t>();
+        if (!node->is_integer() || !v || *v < 0) {
+            throw ConfigError(fmt::format("setting '{}.{}' must be a non-negative integer", section, key));
+        }
+        out = static_cast<T>(*v);
+    }
+}
+
+const toml::table* section(const toml::table& root, std::string_view name) {
+    const toml::node* node = root.get(name);
+    if (node == nullptr) return nullptr;
+    if (!node->is_table()) throw ConfigError(fmt::format("'{}' must be a table", name));
+    return node->as_table();
+}
+
+void read_database(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "database", {"url", "pool_size", "sqlite_synchronous", "busy_timeout_ms"});
+    read(t, "database", "url", cfg.db_url);
+    read(t, "database", "pool_size", cfg.db_pool_size);
+    read(t, "database", "sqlite_synchronous", cfg.sqlite_synchronous);
+    read(t, "database", "busy_timeout_ms", cfg.busy_timeout_ms);
+}
+
+void read_server(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "server",
+                        {"port", "bind", "io_threads", "workers", "body_limit", "header_timeout_ms",
+                         "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "gzip_min_bytes"});
+    read(t, "server", "port", cfg.port);
+    read(t, "server", "bind", cfg.bind_address);
+    read(t, "server", "io_threads", cfg.io_threads);
+    read(t, "server", "workers", cfg.workers);
+    read(t, "server", "body_limit", cfg.body_limit);
+    read(t, "server", "header_timeout_ms", cfg.header_timeout_ms);
+    read(t, "server", "body_timeout_ms", cfg.body_timeout_ms);
+    read(t, "server", "idle_timeout_ms", cfg.idle_timeout_ms);
+    read(t, "server", "shutdown_grace_ms", cfg.shutdown_grace_ms);
+    read(t, "server", "gzip_min_bytes", cfg.gzip_min_bytes);
+}
+
+void read_cors(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "cors", {"allowed_origins"});
+    const toml::node* node = t.get("allowed_origins");
+    if (node == nullptr) return;
+    const toml::array* origins = node->as_array();
+    if (origins == nullptr) throw ConfigError("setting 'cors.allowed_origins' must be an array of strings");
+    cfg.cors_origins.clear();
+    for (const auto& origin : *origins) {
+        auto text = origin.value<std::string>();
+        if (!text) throw ConfigError("setting 'cors.allowed_origins' must be an array of strings");
+        cfg.cors_origins.push_back(*text);
+    }
+}
+
+void read_rate_limit(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "rate_limit", {"enabled", "max_clients", "auth", "write", "read"});
+    read(t, "rate_limit", "enabled", cfg.rate_limit_enabled);
+    read(t, "rate_limit", "max_clients", cfg.rate_limit_max_clients);
+    for (auto& [route_class, policy] : cfg.rate_limits) {
+        const toml::node* node = t.get(route_class);
+        if (node == nullptr) continue;
+        const toml::table* limits = node->as_table();
+        const std::string name = "rate_limit." + route_class;
+        if (limits == nullptr) throw ConfigError(fmt::format("'{}' must be a table {{ rate, burst }}", name));
+        reject_unknown_keys(*limits, name, {"rate", "burst"});
+        read(*limits, name, "rate", policy.rate_per_sec);
+        read(*limits, name, "burst", policy.burst);
+    }
+}
+
+void read_log(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "log", {"level", "format"});
+    read(t, "log", "level", cfg.log_level);
+    read(t, "log", "format", cfg.log_format);
+}
+
+void read_features(const toml::table& t, Config& cfg) {
+    for (const auto& [key, node] : t) {
+        std::optional<int> percent;
+        if (auto b = node.value<bool>(); node.is_boolean() && b) percent = *b ? 100 : 0;
+        if (auto s = node.value<std::string>(); node.is_string() && s) percent = FeatureFlags::parse_rule(*s);
+        if (!percent) {
+            throw ConfigError(fmt::format("feature '{}' must be true, false, \"on\", \"off\" or a percentage like \"25%\"",
+                                          key.str()));
+        }
+        cfg.features[std::string(key.str())] = *percent;
+    }
+}
+
+}  // namespace
+
+std::optional<std::string> choose_config_file(const std::optional<std::string>& flag_path, const Getenv& getenv) {
+    std::optional<std::string> path = flag_path;
+    if (!path) {
+        if (const char* env = getenv("MERCATO_CONFIG"); env != nullptr && *env != '\0') path = env;
+    }
+    if (path) {
+        std::ifstream probe(*path);
+        if (!probe) throw ConfigError(fmt::format("cannot read config file '{}'", *path));
+        return path;
+    }
+    if (std::filesystem::exists("config/mercato.toml")) return "config/mercato.toml";
+    return std::nullopt;
+}
+
+void apply_config_file(Config& cfg, const std::string& path) {
+    toml::table root;
+    try {
+        root = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+        const auto& where = e.source().begin;
+        throw ConfigError(fmt::format("config file '{}' line {}: {}", path, where.line, e.description()));
+    }
+    try {
+        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "log", "features"});
+        if (const auto* t = section(root, "database")) read_database(*t, cfg);
+        if (const auto* t = section(root, "server")) read_server(*t, cfg);
+        if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
+        if (const auto* t = section(root, "rate_limit")) read_rate_limit(*t, cfg);
+        if (const auto* t = section(root, "log")) read_log(*t, cfg);
+        if (const auto* t = section(root, "features")) read_features(*t, cfg);
+    } catch (const ConfigError& e) {
+        throw ConfigError(fmt::format("config file '{}': {}", path, e.what()));
+    }
+    cfg.config_file = path;
+}
+
+int parse_port(const std::string& text, const std::string& source) {
+    int port = -1;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), port);
+    if (ec != std::errc() || end != text.data() + text.size() || port < 0 || port > 65535) {
+        throw ConfigError(fmt::format("{}: '{}' is not a port number (0-65535)", source, text));
+    }
+    return port;
+}
+
+void apply_environment(Config& cfg, const Getenv& getenv) {
+    auto env = [&](const char* name) -> std::optional<std::string> {
+        const char* v = getenv(name);
+        if (v == nullptr || *v == '\0') return std::nullopt;
+        return std::string(v);
+    };
+    if (auto v = env("MERCATO_DB")) cfg.db_url = *v;
+    if (auto v = env("MERCATO_PORT")) cfg.port = parse_port(*v, "MERCATO_PORT");
+    if (auto v = env("MERCATO_LOG_LEVEL")) cfg.log_level = *v;
+    if (auto v = env("MERCATO_LOG_FORMAT")) cfg.log_format = *v;
+}
+
+void validate(const Config& cfg) {
+    static const std::set<std::string, std::less<>> levels = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (!levels.contains(cfg.log_level)) {
+        throw ConfigError(fmt::format("log level '{}' is not one of trace, debug, info, warn, error, critical, off",
+                                      cfg.log_level));
+    }
+    if (cfg.log_format != "text" && cfg.log_format != "json") {
+        throw ConfigError(fmt::format("log format '{}' is not text or json", cfg.log_format));
+    }
+    if (cfg.sqlite_synchronous != "full" && cfg.sqlite_synchronous != "normal" && cfg.sqlite_synchronous != "extra") {
+        throw ConfigError(fmt::format("database.sqlite_synchronous '{}' is not full, extra or normal",
+                                      cfg.sqlite_synchronous));
+    }
+    if (cfg.port < 0 || cfg.port > 65535) throw ConfigError(fmt::format("port {} is out of range", cfg.port));
+    if (cfg.db_pool_size == 0) throw ConfigError("database.pool_size must be at least 1");
+    if (cfg.workers < 1) throw ConfigError("server.workers must be at least 1");
+    if (cfg.body_limit == 0) throw ConfigError("server.body_limit must be at least 1 byte");
+    for (const auto& [name, policy] : cfg.rate_limits) {
+        if (policy.rate_per_sec <= 0 || policy.burst < 1) {
+            throw ConfigError(fmt::format("rate_limit.{} needs rate > 0 and burst >= 1", name));
+        }
+    }
+}
+
+}  // namespace mercato::kernel

@@ -1,0 +1,76 @@
+// Settings for one server process: built-in defaults, then config file, then MERCATO_* environment, then flags.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace mercato::kernel {
+
+// A setting that cannot be used; the command line turns it into a one-line error and exit code 2.
+struct ConfigError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct RatePolicy {
+    double rate_per_sec;
+    double burst;
+};
+
+struct Config {
+    std::string db_url = "sqlite:./data";
+    std::size_t db_pool_size = 8;
+    std::string sqlite_synchronous = "full";
+    int busy_timeout_ms = 5000;
+
+    int port = 8080;
+    std::string bind_address = "127.0.0.1";
+    int io_threads = 0;   // 0: one per core
+    int workers = 8;      // threads that run handlers and database calls
+    std::size_t body_limit = 1024 * 1024;
+    int header_timeout_ms = 10'000;
+    int body_timeout_ms = 30'000;
+    int idle_timeout_ms = 60'000;
+    int shutdown_grace_ms = 10'000;
+    std::size_t gzip_min_bytes = 1024;
+    std::vector<std::string> cors_origins;  // empty: no CORS headers; "*": any origin
+
+    bool rate_limit_enabled = true;
+    std::size_t rate_limit_max_clients = 100'000;
+    // Route classes: auth (login, register, reset), write, read. Operations routes are never limited.
+    std::map<std::string, RatePolicy, std::less<>> rate_limits = {
+        {"auth", {0.5, 10}},
+        {"write", {10, 40}},
+        {"read", {50, 200}},
+    };
+
+    std::string log_level = "info";
+    std::string log_format = "text";
+
+    std::map<std::string, int, std::less<>> features;  // flag -> percent of subjects (0..100)
+
+    std::string config_file;  // the file that was read; empty when none
+};
+
+using Getenv = std::function<const char*(const char*)>;
+
+// Picks the config file: an explicit path (flag or MERCATO_CONFIG) must be readable;
+// otherwise config/mercato.toml is used when present.
+std::optional<std::string> choose_config_file(const std::optional<std::string>& flag_path, const Getenv& getenv);
+
+// Overlays a TOML file onto cfg. Unknown keys and wrong types are errors, so typos are never silently ignored.
+void apply_config_file(Config& cfg, const std::string& path);
+
+// Overlays MERCATO_DB, MERCATO_PORT, MERCATO_LOG_LEVEL, MERCATO_LOG_FORMAT.
+void apply_environment(Config& cfg, const Getenv& getenv);
+
+// Checks cross-field rules and value ranges once all sources are applied.
+void validate(const Config& cfg);
+
+int parse_port(const std::string& text, const std::string& source);
+
+}  // namespace mercato::kernel

@@ -1,0 +1,204 @@
+#include "kernel/database.hpp"
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+#include <unistd.h>
+
+#include "kernel/config.hpp"
+#include "kernel/connection_pool.hpp"
+#include "kernel/problem.hpp"
+
+namespace mercato::kernel {
+
+namespace {
+
+bool is_identifier(std::string_view name) {
+    if (name.empty() || name.size() > 48 || name.front() < 'a' || name.front() > 'z') return false;
+    for (char c : name) {
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    }
+    return true;
+}
+
+std::string sql_quote(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        out += c;
+        if (c == '\'') out += '\'';
+    }
+    return out + "'";
+}
+
+PGconn* pg_handle(soci::session& session) {
+    return static_cast<soci::postgresql_session_backend*>(session.get_backend())->conn_;
+}
+
+sqlite_api::sqlite3* sqlite_handle(soci::session& session) {
+    return static_cast<soci::sqlite3_session_backend*>(session.get_backend())->conn_;
+}
+
+}  // namespace
+
+struct Database::Impl {
+    DatabaseOptions options;
+    DbUrl url;
+    std::vector<std::string> modules;
+    // PostgreSQL: one pool shared by every module. SQLite: one pool and one write lock per module,
+    // because each module's file has its own write lock and its connections attach only that file.
+    std::unique_ptr<ConnectionPool> shared_pool;
+    struct SqliteModule {
+        std::unique_ptr<ConnectionPool> pool;
+        std::mutex write_lock;
+    };
+    std::map<std::string, SqliteModule, std::less<>> sqlite_modules;
+
+    ConnectionPool& pool_for(std::string_view module) {
+        if (shared_pool) return *shared_pool;
+        return *sqlite_modules.find(module)->second.pool;
+    }
+
+    std::unique_ptr<soci::session> open_sqlite(const std::string& module) const {
+        auto session = std::make_unique<soci::session>(soci::sqlite3, "db=:memory:");
+        const auto file = (std::filesystem::path(url.sqlite_dir) / (module + ".db")).string();
+        *session << fmt::format("ATTACH DATABASE {} AS {}", sql_quote(file), module);
+        *session << fmt::format("PRAGMA busy_timeout = {}", options.busy_timeout_ms);
+        *session << "PRAGMA foreign_keys = ON";
+        *session << fmt::format("PRAGMA {}.journal_mode = WAL", module);
+        *session << fmt::format("PRAGMA {}.synchronous = {}", module, options.sqlite_synchronous);
+        return session;
+    }
+
+    std::unique_ptr<soci::session> open_postgresql() const {
+        auto session = std::make_unique<soci::session>(soci::postgresql, url.pg_conninfo);
+        // Durability is a promise of the product (DESIGN rule 5): never let a role default weaken it.
+        *session << "SET synchronous_commit = on";
+        return session;
+    }
+};
+
+Database::Database(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Database::~Database() = default;
+
+std::shared_ptr<Database> Database::open(const DatabaseOptions& options, std::vector<std::string> modules) {
+    auto impl = std::make_unique<Impl>();
+    impl->options = options;
+    impl->url = parse_db_url(options.url);
+    for (const auto& m : modules) {
+        if (!is_identifier(m)) throw std::invalid_argument(fmt::format("module name '{}' is not an identifier", m));
+    }
+    impl->modules = std::move(modules);
+    Impl* self = impl.get();
+    if (impl->url.backend == Backend::postgresql) {
+        impl->shared_pool = std::make_unique<ConnectionPool>(
+            [self] { return self->open_postgresql(); },
+            [](soci::session& s) { return PQstatus(pg_handle(s)) == CONNECTION_OK && PQtransactionStatus(pg_handle(s)) == PQTRANS_IDLE; },
+            options.pool_size, options.acquire_timeout);
+    } else {
+        std::error_code ec;
+        std::filesystem::create_directories(impl->url.sqlite_dir, ec);
+        if (ec) {
+            throw ConfigError(fmt::format("cannot create database directory '{}': {}", impl->url.sqlite_dir, ec.message()));
+        }
+        for (const auto& m : impl->modules) {
+            impl->sqlite_modules[m].pool = std::make_unique<ConnectionPool>(
+                [self, m] { return self->open_sqlite(m); },
+                [](soci::session& s) { return sqlite_api::sqlite3_get_autocommit(sqlite_handle(s)) != 0; },
+                options.pool_size, options.acquire_timeout);
+        }
+    }
+    return std::shared_ptr<Database>(new Database(std::move(impl)));
+}
+
+Backend Database::backend() const noexcept { return impl_->url.backend; }
+const std::vector<std::string>& Database::modules() const noexcept { return impl_->modules; }
+
+ModuleDb Database::module(std::string_view name) {
+    for (const auto& m : impl_->modules) {
+        if (m == name) return ModuleDb(shared_from_this(), m);
+    }
+    throw std::invalid_argument(fmt::format("module '{}' is not served by this database", name));
+}
+
+void Database::ping() {
+    if (impl_->shared_pool) {
+        auto lease = impl_->shared_pool->acquire();
+        int one = 0;
+        *lease << "SELECT 1", soci::into(one);
+        return;
+    }
+    if (::access(impl_->url.sqlite_dir.c_str(), W_OK) != 0) {
+        throw Problem::unavailable(fmt::format("database directory '{}' is not writable", impl_->url.sqlite_dir));
+    }
+    for (auto& [name, module] : impl_->sqlite_modules) {
+        auto lease = module.pool->acquire();
+        int count = 0;
+        *lease << fmt::format("SELECT count(*) FROM {}.sqlite_master", name), soci::into(count);
+    }
+}
+
+PoolStats Database::stats() const {
+    if (impl_->shared_pool) return impl_->shared_pool->stats();
+    PoolStats total;
+    for (const auto& [name, module] : impl_->sqlite_modules) {
+        const PoolStats s = module.pool->stats();
+        total.open += s.open;
+        total.in_use += s.in_use;
+        total.waiting += s.waiting;
+        total.acquired_total += s.acquired_total;
+        total.acquire_timeouts += s.acquire_timeouts;
+    }
+    return total;
+}
+
+Backend ModuleDb::backend() const noexcept { return db_->backend(); }
+
+void ModuleDb::run(bool transaction, const SessionFn& fn) const {
+    Database::Impl& impl = *db_->impl_;
+    if (!transaction) {
+        auto lease = impl.pool_for(name_).acquire();
+        fn(*lease);
+        return;
+    }
+    std::unique_lock<std::mutex> writer;
+    if (!impl.shared_pool) writer = std::unique_lock(impl.sqlite_modules.find(name_)->second.write_lock);
+    auto lease = impl.pool_for(name_).acquire();
+    soci::session& session = *lease;
+    session << (impl.shared_pool ? "BEGIN" : "BEGIN IMMEDIATE");
+    try {
+        fn(session);
+        session << "COMMIT";
+    } catch (...) {
+        try {
+            session << "ROLLBACK";
+        } catch (...) {
+            // The connection is gone; the pool's health check drops it when the lease ends.
+        }
+        throw;
+    }
+}
+
+void execute_script(soci::session& session, const std::string& sql) {
+    if (session.get_backend_name() == "postgresql") {
+        PGresult* result = PQexec(pg_handle(session), sql.c_str());
+        const auto status = PQresultStatus(result);
+        std::string error = PQresultErrorMessage(result);
+        PQclear(result);
+        if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) throw std::runtime_error(error);
+        return;
+    }
+    char* error = nullptr;
+    if (sqlite_api::sqlite3_exec(sqlite_handle(session), sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+        std::string message = error != nullptr ? error : "unknown SQLite error";
+        sqlite_api::sqlite3_free(error);
+        throw std::runtime_error(message);
+    }
+}
+
+}  // namespace mercato::kernel

@@ -1,0 +1,90 @@
+#include "kernel/logging.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace mercato::kernel {
+
+namespace {
+
+thread_local std::string request_id;
+
+// Text lines: "2026-11-25T10:00:00.123Z info [req_...] message"; the id is left out when there is none.
+class RequestIdFlag : public spdlog::custom_flag_formatter {
+public:
+    void format(const spdlog::details::log_msg&, const std::tm&, spdlog::memory_buf_t& dest) override {
+        if (request_id.empty()) return;
+        dest.push_back('[');
+        dest.append(request_id.data(), request_id.data() + request_id.size());
+        dest.append(std::string_view("] "));
+    }
+    std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<RequestIdFlag>(); }
+};
+
+class JsonFormatter : public spdlog::formatter {
+public:
+    void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+        const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(msg.time);
+        fmt::format_to(std::back_inserter(dest), R"({{"ts":"{:%Y-%m-%dT%H:%M:%S}Z","level":"{}")", ms,
+                       spdlog::level::to_string_view(msg.level));
+        if (!request_id.empty()) fmt::format_to(std::back_inserter(dest), R"(,"request_id":{})", json_quote(request_id));
+        fmt::format_to(std::back_inserter(dest), R"(,"msg":{}}})", json_quote({msg.payload.data(), msg.payload.size()}));
+        dest.push_back('\n');
+    }
+    std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
+};
+
+}  // namespace
+
+void init_logging(std::string_view level, std::string_view format) {
+    auto logger = spdlog::get("mercato");
+    if (!logger) {
+        logger = std::make_shared<spdlog::logger>("mercato", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+        spdlog::register_logger(logger);
+        spdlog::set_default_logger(logger);
+    }
+    logger->set_level(spdlog::level::from_str(std::string(level)));
+    if (format == "json") {
+        logger->set_formatter(std::make_unique<JsonFormatter>());
+    } else {
+        auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+        formatter->add_flag<RequestIdFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %*%v");
+        logger->set_formatter(std::move(formatter));
+    }
+    // A flush per line would cost a write(2) per request; warnings flush at once, the rest within a second.
+    logger->flush_on(spdlog::level::warn);
+    spdlog::flush_every(std::chrono::seconds(1));
+}
+
+std::string_view current_request_id() noexcept { return request_id; }
+
+RequestIdScope::RequestIdScope(std::string id) : previous_(std::exchange(request_id, std::move(id))) {}
+RequestIdScope::~RequestIdScope() { request_id = std::move(previous_); }
+
+std::string json_quote(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + 2);
+    out += '"';
+    for (unsigned char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) {
+                    out += fmt::format("\\u{:04x}", c);
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+}  // namespace mercato::kernel

@@ -1,0 +1,30 @@
+// Process logging: spdlog to stdout as text or JSON lines, each line tagged with the request it serves.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace mercato::kernel {
+
+// level: trace..off; format: "text" or "json". Safe to call again (tests, reconfiguration).
+void init_logging(std::string_view level, std::string_view format);
+
+// The request id of the work running on this thread, or empty.
+std::string_view current_request_id() noexcept;
+
+// Tags the log lines written on this thread while it lives (a handler runs on one worker thread).
+class RequestIdScope {
+public:
+    explicit RequestIdScope(std::string request_id);
+    ~RequestIdScope();
+    RequestIdScope(const RequestIdScope&) = delete;
+    RequestIdScope& operator=(const RequestIdScope&) = delete;
+
+private:
+    std::string previous_;
+};
+
+// A JSON string literal for text (quotes included), escaped per RFC 8259.
+std::string json_quote(std::string_view text);
+
+}  // namespace mercato::kernel
