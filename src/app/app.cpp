@@ -66,5 +66,6 @@ void App::shutdown() { parts_->server->shutdown(); }
 
 kernel::Database& App::database() { return *parts_->db; }
 const kernel::Config& App::config() const { return parts_->config; }
+http::Router& App::router() { return parts_->router; }
 
 }  // namespace mercato::app

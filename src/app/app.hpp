@@ -14,6 +14,10 @@ namespace mercato::kernel {
 class Database;
 }
 
+namespace mercato::http {
+class Router;
+}
+
 namespace mercato::app {
 
 class App {
@@ -34,6 +38,8 @@ public:
 
     kernel::Database& database();
     const kernel::Config& config() const;
+    // Routes may be added before listen(); tests use this to drive the pipeline with handlers of their own.
+    http::Router& router();
 
 private:
     struct Parts;

@@ -67,8 +67,9 @@ struct Database::Impl {
     std::unique_ptr<soci::session> open_sqlite(const std::string& module) const {
         auto session = std::make_unique<soci::session>(soci::sqlite3, "db=:memory:");
         const auto file = (std::filesystem::path(url.sqlite_dir) / (module + ".db")).string();
-        *session << fmt::format("ATTACH DATABASE {} AS {}", sql_quote(file), module);
+        // Before ATTACH: another connection may hold the file while it switches it to WAL.
         *session << fmt::format("PRAGMA busy_timeout = {}", options.busy_timeout_ms);
+        *session << fmt::format("ATTACH DATABASE {} AS {}", sql_quote(file), module);
         *session << "PRAGMA foreign_keys = ON";
         *session << fmt::format("PRAGMA {}.journal_mode = WAL", module);
         *session << fmt::format("PRAGMA {}.synchronous = {}", module, options.sqlite_synchronous);

@@ -24,8 +24,19 @@ DbUrl parse_db_url(std::string_view url) {
             while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
             throw ConfigError(fmt::format("database URL '{}' is not valid: {}", redact_db_url(url), why));
         }
+        // SOCI mangles URIs it passes on, so libpq gets the key='value' form of what it parsed.
+        std::string conninfo;
+        for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+            if (o->val == nullptr || *o->val == '\0') continue;
+            std::string value;
+            for (const char* c = o->val; *c != '\0'; ++c) {
+                if (*c == '\'' || *c == '\\') value += '\\';
+                value += *c;
+            }
+            conninfo += fmt::format("{}{}='{}'", conninfo.empty() ? "" : " ", o->keyword, value);
+        }
         PQconninfoFree(options);
-        return {Backend::postgresql, {}, text};
+        return {Backend::postgresql, {}, conninfo};
     }
     throw ConfigError(fmt::format("database URL '{}' must start with sqlite: or postgresql://", redact_db_url(url)));
 }

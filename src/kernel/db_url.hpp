@@ -11,7 +11,7 @@ enum class Backend { sqlite, postgresql };
 struct DbUrl {
     Backend backend;
     std::string sqlite_dir;   // sqlite only
-    std::string pg_conninfo;  // postgresql only: the URI, which libpq accepts as it is
+    std::string pg_conninfo;  // postgresql only: libpq key='value' pairs
 };
 
 // Throws ConfigError naming what is wrong.

@@ -1,0 +1,370 @@
+// Tests kernel/config.hpp: the TOML file, MERCATO_* environment overrides, config file choice and validation.
+#include "kernel/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "support/test_paths.hpp"
+
+using mercato::kernel::Config;
+using mercato::kernel::ConfigError;
+using mercato::kernel::Getenv;
+using mercato::kernel::apply_config_file;
+using mercato::kernel::apply_environment;
+using mercato::kernel::choose_config_file;
+using mercato::kernel::validate;
+using mercato::test::TempDir;
+
+namespace {
+
+std::string write_file(const std::filesystem::path& path, std::string_view text) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    out.close();
+    REQUIRE(out.good());
+    return path.string();
+}
+
+// Applies text as a config file on top of the defaults.
+Config load(std::string_view text) {
+    TempDir dir;
+    const std::string path = write_file(dir.path() / "mercato.toml", text);
+    Config cfg;
+    apply_config_file(cfg, path);
+    return cfg;
+}
+
+// The ConfigError message apply_config_file gives for text, or "" when it accepts it.
+std::string load_error(std::string_view text) {
+    try {
+        load(text);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return {};
+}
+
+Getenv fake_env(std::map<std::string, std::string> vars) {
+    return [vars = std::move(vars)](const char* name) -> const char* {
+        const auto it = vars.find(name);
+        return it == vars.end() ? nullptr : it->second.c_str();
+    };
+}
+
+// Runs a test from inside another folder and returns to the original one afterwards.
+class WorkingDirectory {
+public:
+    explicit WorkingDirectory(const std::filesystem::path& dir) : previous_(std::filesystem::current_path()) {
+        std::filesystem::current_path(dir);
+    }
+    ~WorkingDirectory() {
+        std::error_code ignored;
+        std::filesystem::current_path(previous_, ignored);
+    }
+    WorkingDirectory(const WorkingDirectory&) = delete;
+    WorkingDirectory& operator=(const WorkingDirectory&) = delete;
+
+private:
+    std::filesystem::path previous_;
+};
+
+}  // namespace
+
+TEST_CASE("a config file sets every setting of every section") {
+    const Config cfg = load(R"(
+[database]
+url = "postgresql://mercato@db/mercato"
+pool_size = 16
+sqlite_synchronous = "normal"
+busy_timeout_ms = 2500
+
+[server]
+port = 9090
+bind = "0.0.0.0"
+io_threads = 2
+workers = 12
+body_limit = 2048
+header_timeout_ms = 1000
+body_timeout_ms = 2000
+idle_timeout_ms = 3000
+shutdown_grace_ms = 4000
+gzip_min_bytes = 512
+
+[cors]
+allowed_origins = ["https://shop.example", "https://admin.example"]
+
+[rate_limit]
+enabled = false
+max_clients = 500
+auth = { rate = 0.25, burst = 3 }
+write = { rate = 5, burst = 20 }
+read = { rate = 100.5, burst = 400 }
+
+[log]
+level = "debug"
+format = "json"
+
+[features]
+new_checkout = "25%"
+)");
+
+    CHECK(cfg.db_url == "postgresql://mercato@db/mercato");
+    CHECK(cfg.db_pool_size == 16);
+    CHECK(cfg.sqlite_synchronous == "normal");
+    CHECK(cfg.busy_timeout_ms == 2500);
+
+    CHECK(cfg.port == 9090);
+    CHECK(cfg.bind_address == "0.0.0.0");
+    CHECK(cfg.io_threads == 2);
+    CHECK(cfg.workers == 12);
+    CHECK(cfg.body_limit == 2048);
+    CHECK(cfg.header_timeout_ms == 1000);
+    CHECK(cfg.body_timeout_ms == 2000);
+    CHECK(cfg.idle_timeout_ms == 3000);
+    CHECK(cfg.shutdown_grace_ms == 4000);
+    CHECK(cfg.gzip_min_bytes == 512);
+
+    CHECK(cfg.cors_origins == std::vector<std::string>{"https://shop.example", "https://admin.example"});
+
+    CHECK_FALSE(cfg.rate_limit_enabled);
+    CHECK(cfg.rate_limit_max_clients == 500);
+    CHECK(cfg.rate_limits.at("auth").rate_per_sec == doctest::Approx(0.25));
+    CHECK(cfg.rate_limits.at("auth").burst == doctest::Approx(3));
+    CHECK(cfg.rate_limits.at("write").rate_per_sec == doctest::Approx(5));
+    CHECK(cfg.rate_limits.at("write").burst == doctest::Approx(20));
+    CHECK(cfg.rate_limits.at("read").rate_per_sec == doctest::Approx(100.5));
+    CHECK(cfg.rate_limits.at("read").burst == doctest::Approx(400));
+
+    CHECK(cfg.log_level == "debug");
+    CHECK(cfg.log_format == "json");
+
+    CHECK(cfg.features == std::map<std::string, int, std::less<>>{{"new_checkout", 25}});
+}
+
+TEST_CASE("settings a config file leaves out keep their defaults, and the file read is recorded") {
+    TempDir dir;
+    const std::string path = write_file(dir.path() / "small.toml", "[server]\nport = 9000\n[rate_limit.read]\nrate = 7\n");
+    Config cfg;
+    apply_config_file(cfg, path);
+
+    const Config defaults;
+    CHECK(cfg.port == 9000);
+    CHECK(cfg.db_url == defaults.db_url);
+    CHECK(cfg.workers == defaults.workers);
+    CHECK(cfg.log_level == defaults.log_level);
+    CHECK(cfg.rate_limits.at("read").rate_per_sec == doctest::Approx(7));
+    CHECK(cfg.rate_limits.at("read").burst == doctest::Approx(defaults.rate_limits.at("read").burst));
+    CHECK(cfg.config_file == path);
+}
+
+TEST_CASE("an unknown key or section is an error naming it, so a typo is never ignored") {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"[server]\nprot = 9000\n", "'server.prot'"},
+        {"[servr]\nport = 9000\n", "'servr'"},
+        {"port = 9000\n", "'port'"},
+        {"[log]\ncolour = true\n", "'log.colour'"},
+        {"[database]\npassword = \"x\"\n", "'database.password'"},
+        {"[rate_limit.read]\nrate = 1\nbursts = 2\n", "'rate_limit.read.bursts'"},
+    };
+    for (const auto& [text, key] : cases) {
+        CAPTURE(text);
+        const std::string error = load_error(text);
+        CHECK(error.find(key) != std::string::npos);
+    }
+}
+
+TEST_CASE("a value of the wrong type is an error naming its key") {
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"[server]\nport = \"9000\"\n", "server.port"},
+        {"[server]\nworkers = -1\n", "server.workers"},
+        {"[server]\nbind = 127\n", "server.bind"},
+        {"[database]\npool_size = 1.5\n", "database.pool_size"},
+        {"[rate_limit]\nenabled = \"yes\"\n", "rate_limit.enabled"},
+        {"[rate_limit]\nwrite = 5\n", "rate_limit.write"},
+        {"[rate_limit]\nread = { rate = \"fast\" }\n", "rate_limit.read.rate"},
+        {"[cors]\nallowed_origins = \"https://shop.example\"\n", "cors.allowed_origins"},
+        {"[cors]\nallowed_origins = [1, 2]\n", "cors.allowed_origins"},
+        {"[log]\nlevel = 3\n", "log.level"},
+        {"server = 8080\n", "server"},
+    };
+    for (const auto& [text, key] : cases) {
+        CAPTURE(text);
+        const std::string error = load_error(text);
+        CHECK(error.find("'" + key + "'") != std::string::npos);
+    }
+}
+
+TEST_CASE("a config error names the file it came from") {
+    TempDir dir;
+    const std::string path = write_file(dir.path() / "typo.toml", "[server]\nprot = 1\n");
+    Config cfg;
+    CHECK_THROWS_WITH_AS(apply_config_file(cfg, path), doctest::Contains(path.c_str()), ConfigError);
+}
+
+TEST_CASE("an integer too large for its setting is refused rather than wrapped around") {
+    // 2^32 + 8192 would become port 8192 if narrowed to int without a range check.
+    TempDir dir;
+    const std::string path = write_file(dir.path() / "big.toml", "[server]\nport = 4294975488\n");
+    Config cfg;
+    CHECK_THROWS_AS(
+        {
+            apply_config_file(cfg, path);
+            validate(cfg);
+        },
+        ConfigError);
+}
+
+TEST_CASE("a file that is not valid TOML is an error giving the line number") {
+    const std::string error = load_error("[server]\nport = 9000\nbind = \n");
+    CHECK(error.find("line 3") != std::string::npos);
+
+    const std::string unclosed = load_error("[log]\nlevel = \"info\"\n[server\n");
+    CHECK(unclosed.find("line 3") != std::string::npos);
+}
+
+TEST_CASE("feature rules accept percentages, booleans and on/off") {
+    const Config cfg = load(R"(
+[features]
+new_checkout = "25%"
+dark_mode = true
+legacy_search = false
+old_cart = "off"
+beta_reviews = "on"
+)");
+    const std::map<std::string, int, std::less<>> expected = {
+        {"new_checkout", 25}, {"dark_mode", 100}, {"legacy_search", 0}, {"old_cart", 0}, {"beta_reviews", 100}};
+    CHECK(cfg.features == expected);
+}
+
+TEST_CASE("a feature rule that is not a boolean, on/off or a 0-100 percentage is an error naming the flag") {
+    for (const std::string rule : {"25", "\"150%\"", "\"sometimes\"", "\"-5%\""}) {
+        CAPTURE(rule);
+        const std::string error = load_error("[features]\nrecommendations = " + rule + "\n");
+        CHECK(error.find("recommendations") != std::string::npos);
+    }
+}
+
+TEST_CASE("MERCATO_* environment variables override the database, port and log settings") {
+    Config cfg;
+    apply_environment(cfg, fake_env({{"MERCATO_DB", "postgresql://env@db/mercato"},
+                                     {"MERCATO_PORT", "9100"},
+                                     {"MERCATO_LOG_LEVEL", "warn"},
+                                     {"MERCATO_LOG_FORMAT", "json"},
+                                     {"MERCATO_WORKERS", "99"}}));
+    CHECK(cfg.db_url == "postgresql://env@db/mercato");
+    CHECK(cfg.port == 9100);
+    CHECK(cfg.log_level == "warn");
+    CHECK(cfg.log_format == "json");
+    CHECK(cfg.workers == Config{}.workers);
+}
+
+TEST_CASE("an empty environment variable counts as unset") {
+    Config cfg;
+    cfg.port = 9000;
+    apply_environment(cfg, fake_env({{"MERCATO_PORT", ""}, {"MERCATO_DB", ""}}));
+    CHECK(cfg.port == 9000);
+    CHECK(cfg.db_url == Config{}.db_url);
+}
+
+TEST_CASE("a MERCATO_PORT that is not a port number is an error naming the variable") {
+    for (const std::string value : {"80a", "70000", "-1", "http"}) {
+        CAPTURE(value);
+        Config cfg;
+        CHECK_THROWS_WITH_AS(apply_environment(cfg, fake_env({{"MERCATO_PORT", value}})),
+                             doctest::Contains("MERCATO_PORT"), ConfigError);
+    }
+}
+
+TEST_CASE("the environment wins over the config file, which wins over the defaults") {
+    TempDir dir;
+    const std::string path = write_file(dir.path() / "mercato.toml",
+                                        "[database]\nurl = \"sqlite:/srv/file\"\n"
+                                        "[server]\nport = 9000\n"
+                                        "[log]\nlevel = \"debug\"\n");
+    Config cfg;
+    apply_config_file(cfg, path);
+    apply_environment(cfg, fake_env({{"MERCATO_DB", "sqlite:/srv/env"}, {"MERCATO_PORT", "9100"}}));
+
+    CHECK(cfg.db_url == "sqlite:/srv/env");
+    CHECK(cfg.port == 9100);
+    CHECK(cfg.log_level == "debug");
+    CHECK(cfg.log_format == Config{}.log_format);
+}
+
+TEST_CASE("an explicit config file that cannot be read is an error naming it") {
+    TempDir dir;
+    const std::string missing = (dir.path() / "missing.toml").string();
+    CHECK_THROWS_WITH_AS(choose_config_file(missing, fake_env({})), doctest::Contains(missing.c_str()), ConfigError);
+    CHECK_THROWS_WITH_AS(choose_config_file(std::nullopt, fake_env({{"MERCATO_CONFIG", missing}})),
+                         doctest::Contains(missing.c_str()), ConfigError);
+}
+
+TEST_CASE("the --config flag beats MERCATO_CONFIG, which beats config/mercato.toml") {
+    TempDir dir;
+    const std::string flag = write_file(dir.path() / "flag.toml", "");
+    const std::string env = write_file(dir.path() / "env.toml", "");
+    write_file(dir.path() / "config" / "mercato.toml", "");
+    const WorkingDirectory cwd(dir.path());
+
+    CHECK(choose_config_file(flag, fake_env({{"MERCATO_CONFIG", env}})) == flag);
+    CHECK(choose_config_file(std::nullopt, fake_env({{"MERCATO_CONFIG", env}})) == env);
+    CHECK(choose_config_file(std::nullopt, fake_env({})) == "config/mercato.toml");
+}
+
+TEST_CASE("with no flag, no MERCATO_CONFIG and no config/mercato.toml there is no config file") {
+    TempDir dir;
+    const WorkingDirectory cwd(dir.path());
+    CHECK(choose_config_file(std::nullopt, fake_env({})) == std::nullopt);
+    CHECK(choose_config_file(std::nullopt, fake_env({{"MERCATO_CONFIG", ""}})) == std::nullopt);
+}
+
+TEST_CASE("the built-in defaults pass validation") {
+    CHECK_NOTHROW(validate(Config{}));
+}
+
+TEST_CASE("validation accepts every log level and both log formats and rejects anything else") {
+    for (const char* level : {"trace", "debug", "info", "warn", "error", "critical", "off"}) {
+        Config cfg;
+        cfg.log_level = level;
+        CHECK_NOTHROW(validate(cfg));
+    }
+    Config bad_level;
+    bad_level.log_level = "verbose";
+    CHECK_THROWS_WITH_AS(validate(bad_level), doctest::Contains("verbose"), ConfigError);
+
+    Config json;
+    json.log_format = "json";
+    CHECK_NOTHROW(validate(json));
+    Config bad_format;
+    bad_format.log_format = "xml";
+    CHECK_THROWS_WITH_AS(validate(bad_format), doctest::Contains("xml"), ConfigError);
+}
+
+TEST_CASE("validation keeps the port within 0-65535") {
+    for (int port : {0, 8080, 65535}) {
+        Config cfg;
+        cfg.port = port;
+        CHECK_NOTHROW(validate(cfg));
+    }
+    for (int port : {-1, 65536}) {
+        CAPTURE(port);
+        Config cfg;
+        cfg.port = port;
+        CHECK_THROWS_AS(validate(cfg), ConfigError);
+    }
+}
+
+TEST_CASE("validation refuses zero workers") {
+    Config cfg;
+    cfg.workers = 0;
+    CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains("workers"), ConfigError);
+    cfg.workers = 1;
+    CHECK_NOTHROW(validate(cfg));
+}
