@@ -83,9 +83,8 @@ std::optional<Response> Pipeline::before(Request& request, std::string_view targ
         }
         return Response::problem(kernel::Problem::not_found(fmt::format("no route for {}", request.path)));
     }
-    if (auto refused = throttle(request, match.route->rate_class, now)) return refused;
-    route = match.route;
-    return std::nullopt;
+    route = match.route;  // set even when throttled, so metrics and the log name the route
+    return throttle(request, match.route->rate_class, now);
 }
 
 std::optional<Response> Pipeline::preflight(const Request& request) const {
@@ -162,18 +161,11 @@ void Pipeline::after(const Request& request, Response& response, const Route* ro
         response.set_header("Vary", "Accept-Encoding");
     }
 
-    const std::string route_label = route != nullptr ? route->pattern : "unmatched";
-    const double seconds = std::chrono::duration<double>(elapsed).count();
-    metrics_
-        .counter("mercato_http_requests_total", "HTTP requests by route template, method and status",
-                 {{"route", route_label}, {"method", request.method}, {"status", std::to_string(response.status)}})
-        .inc();
-    metrics_.histogram("mercato_http_request_duration_seconds", "HTTP request latency by route template", {{"route", route_label}})
-        .observe(seconds);
+    metrics_.record(route, request.method, response.status, elapsed);
 
     kernel::RequestIdScope scope(request.request_id);
     spdlog::info("{} {} {} {}B {:.2f}ms {}", request.method, request.path, response.status, response.body.size(),
-                 seconds * 1000.0, request.client_address);
+                 std::chrono::duration<double, std::milli>(elapsed).count(), request.client_address);
 }
 
 }  // namespace mercato::http

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http/rate_limiter.hpp"
+#include "http/request_metrics.hpp"
 #include "http/router.hpp"
 #include "kernel/config.hpp"
 #include "kernel/metrics.hpp"
@@ -26,7 +27,7 @@ public:
 
     // Runs the steps before the handler on a request whose method, headers, body and client address
     // are set. Returns the response when the request is answered here (bad target, CORS preflight,
-    // unknown route, wrong verb, too many requests); otherwise sets route.
+    // unknown route, wrong verb, too many requests). route is set whenever one matched.
     std::optional<Response> before(Request& request, std::string_view target, const Route*& route,
                                    std::chrono::steady_clock::time_point now);
 
@@ -45,7 +46,7 @@ private:
 
     const kernel::Config& config_;
     const Router& router_;
-    kernel::MetricsRegistry& metrics_;
+    RequestMetrics metrics_;
     RateLimiter limiter_;
     Authenticator authenticate_;
 };

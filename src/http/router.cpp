@@ -44,9 +44,22 @@ bool matches(const Route& route, const std::vector<std::string_view>& parts) {
 void Router::add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
     if (pattern.empty() || pattern.front() != '/') throw std::invalid_argument("route pattern must start with '/': " + pattern);
     std::vector<std::string> segments;
-    for (auto part : split_path(pattern)) segments.emplace_back(part);
+    for (auto part : split_path(pattern)) {
+        const bool braces = part.find_first_of("{}") != std::string_view::npos;
+        if (braces && !is_param(part)) throw std::invalid_argument("malformed route segment '" + std::string(part) + "' in " + pattern);
+        segments.emplace_back(part);
+    }
+    // {id} and {sku} in the same place are the same route: the second could never match.
+    auto same_shape = [&](const Route& r) {
+        if (r.segments.size() != segments.size()) return false;
+        for (std::size_t i = 0; i < segments.size(); ++i) {
+            const bool both_params = is_param(r.segments[i]) && is_param(segments[i]);
+            if (!both_params && r.segments[i] != segments[i]) return false;
+        }
+        return true;
+    };
     for (const auto& r : routes_) {
-        if (r.method == method && r.segments == segments) throw std::invalid_argument("route registered twice: " + method + " " + pattern);
+        if (r.method == method && same_shape(r)) throw std::invalid_argument("route registered twice: " + method + " " + pattern);
     }
     const RouteClass rate_class = options.rate_class.value_or(method == "GET" ? RouteClass::read : RouteClass::write);
     routes_.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(handler), rate_class,

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <set>
 
@@ -42,6 +43,9 @@ void read(const toml::table& table, std::string_view section, std::string_view k
         auto v = node->value<std::int64_t>();
         if (!node->is_integer() || !v || *v < 0) {
             throw ConfigError(fmt::format("setting '{}.{}' must be a non-negative integer", section, key));
+        }
+        if (static_cast<std::uint64_t>(*v) > static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+            throw ConfigError(fmt::format("setting '{}.{}' is too large ({})", section, key, *v));
         }
         out = static_cast<T>(*v);
     }

@@ -3,7 +3,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 namespace mercato::kernel {
@@ -11,6 +11,18 @@ namespace mercato::kernel {
 namespace {
 
 thread_local std::string request_id;
+
+// spdlog's stdout sink flushes every line, a write(2) per request; this one leaves lines in stdio's
+// buffer until flush() (warnings at once, the rest every second, and at exit).
+class BufferedStdoutSink : public spdlog::sinks::base_sink<std::mutex> {
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        spdlog::memory_buf_t line;
+        formatter_->format(msg, line);
+        std::fwrite(line.data(), 1, line.size(), stdout);
+    }
+    void flush_() override { std::fflush(stdout); }
+};
 
 // Text lines: "2026-11-25T10:00:00.123Z info [req_...] message"; the id is left out when there is none.
 class RequestIdFlag : public spdlog::custom_flag_formatter {
@@ -42,7 +54,7 @@ public:
 void init_logging(std::string_view level, std::string_view format) {
     auto logger = spdlog::get("mercato");
     if (!logger) {
-        logger = std::make_shared<spdlog::logger>("mercato", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+        logger = std::make_shared<spdlog::logger>("mercato", std::make_shared<BufferedStdoutSink>());
         spdlog::register_logger(logger);
         spdlog::set_default_logger(logger);
     }
@@ -54,7 +66,6 @@ void init_logging(std::string_view level, std::string_view format) {
         formatter->add_flag<RequestIdFlag>('*').set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %*%v");
         logger->set_formatter(std::move(formatter));
     }
-    // A flush per line would cost a write(2) per request; warnings flush at once, the rest within a second.
     logger->flush_on(spdlog::level::warn);
     spdlog::flush_every(std::chrono::seconds(1));
 }

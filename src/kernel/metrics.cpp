@@ -17,10 +17,10 @@ void Histogram::observe(double value) noexcept {
     while (i < bounds_.size() && value > bounds_[i]) ++i;
     counts_[i].fetch_add(1, std::memory_order_relaxed);
     count_.fetch_add(1, std::memory_order_relaxed);
-    sum_micros_.fetch_add(static_cast<std::uint64_t>(value * 1e6), std::memory_order_relaxed);
+    sum_.fetch_add(value, std::memory_order_relaxed);
 }
 
-double Histogram::sum() const noexcept { return static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6; }
+double Histogram::sum() const noexcept { return sum_.load(std::memory_order_relaxed); }
 
 std::string render_labels(const Labels& labels) {
     if (labels.empty()) return {};
@@ -104,7 +104,9 @@ std::string MetricsRegistry::render() const {
     std::shared_lock lock(mutex_);
     std::string out;
     for (const auto& [name, f] : families_) {
-        fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, f.type);
+        std::string help;
+        for (char c : f.help) help += c == '\\' ? "\\\\" : c == '\n' ? "\\n" : std::string(1, c);
+        fmt::format_to(std::back_inserter(out), "# HELP {} {}\n# TYPE {} {}\n", name, help, name, f.type);
         for (const auto& [labels, c] : f.counters) fmt::format_to(std::back_inserter(out), "{}{} {}\n", name, labels, c->value());
         for (const auto& [labels, read] : f.gauges) fmt::format_to(std::back_inserter(out), "{}{} {}\n", name, labels, read());
         for (const auto& [labels, h] : f.histograms) {

@@ -38,7 +38,7 @@ private:
     std::vector<double> bounds_;
     std::unique_ptr<std::atomic<std::uint64_t>[]> counts_;  // not cumulative; render() adds them up
     std::atomic<std::uint64_t> count_{0};
-    std::atomic<std::uint64_t> sum_micros_{0};
+    std::atomic<double> sum_{0.0};
 };
 
 class MetricsRegistry {

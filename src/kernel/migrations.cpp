@@ -38,8 +38,10 @@ ParsedName parse_path(const std::string& path) {
         if (file.ends_with(suffix)) {
             out.dialect = dialect;
             file.resize(file.size() - suffix.size());
+            break;
         }
     }
+    if (file.find('.') != std::string::npos) throw fail();
     if (file.size() < 6 || file[4] != '_') throw fail();
     for (int i = 0; i < 4; ++i) {
         if (file[i] < '0' || file[i] > '9') throw fail();
@@ -97,15 +99,19 @@ std::vector<Migration> plan_migrations(Backend backend, const std::vector<Migrat
     const std::string own_dialect = backend == Backend::postgresql ? "pg" : "sqlite";
     // (module, version) -> the chosen file; a dialect-specific file beats the generic one.
     std::map<std::pair<std::string, int>, std::pair<ParsedName, const MigrationFile*>> chosen;
+    // Every file of a version, whatever its dialect, must carry the same name, or the two
+    // backends would disagree about what that version is.
+    std::map<std::pair<std::string, int>, const MigrationFile*> first_of_version;
     for (const auto& file : files) {
         ParsedName parsed = parse_path(file.path);
         auto key = std::make_pair(parsed.module, parsed.version);
-        auto it = chosen.find(key);
-        if (it != chosen.end() && it->second.first.name != parsed.name) {
+        auto [first, inserted] = first_of_version.try_emplace(key, &file);
+        if (!inserted && parse_path(first->second->path).name != parsed.name) {
             throw MigrationError(fmt::format("migrations '{}' and '{}' claim the same version",
-                                             it->second.second->path, file.path));
+                                             first->second->path, file.path));
         }
         if (!parsed.dialect.empty() && parsed.dialect != own_dialect) continue;
+        auto it = chosen.find(key);
         if (it == chosen.end() || !parsed.dialect.empty()) chosen[key] = {std::move(parsed), &file};
     }
     std::vector<Migration> plan;

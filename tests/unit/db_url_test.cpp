@@ -43,15 +43,21 @@ TEST_CASE("sqlite: without a directory is an error") {
     CHECK(contains(parse_error("sqlite:"), "sqlite:"));
 }
 
-TEST_CASE("postgresql:// and postgres:// URLs select PostgreSQL and pass the URI through unchanged") {
-    for (const std::string url : {"postgresql://mercato:pw@db.internal:5432/mercato?sslmode=require",
-                                  "postgres://mercato@localhost/mercato", "postgresql:///mercato"}) {
+TEST_CASE("postgresql:// and postgres:// URLs select PostgreSQL and become libpq key='value' pairs") {
+    for (const std::string url : {"postgres://mercato@localhost/mercato", "postgresql:///mercato"}) {
         CAPTURE(url);
         const auto parsed = parse_db_url(url);
         CHECK(parsed.backend == Backend::postgresql);
-        CHECK(parsed.pg_conninfo == url);
+        CHECK(contains(parsed.pg_conninfo, "dbname='mercato'"));
         CHECK(parsed.sqlite_dir.empty());
     }
+    const auto full = parse_db_url("postgresql://mercato:p'w@db.internal:5432/shop?sslmode=require");
+    CHECK(contains(full.pg_conninfo, "host='db.internal'"));
+    CHECK(contains(full.pg_conninfo, "port='5432'"));
+    CHECK(contains(full.pg_conninfo, "user='mercato'"));
+    CHECK(contains(full.pg_conninfo, "password='p\\'w'"));
+    CHECK(contains(full.pg_conninfo, "dbname='shop'"));
+    CHECK(contains(full.pg_conninfo, "sslmode='require'"));
 }
 
 TEST_CASE("a URL with another scheme or none is an error quoting the URL") {

@@ -1,0 +1,38 @@
+// The configuration file shipped in config/ must parse and document the built-in defaults truthfully.
+#include <doctest/doctest.h>
+
+#include "kernel/config.hpp"
+#include "support/test_paths.hpp"
+
+using mercato::kernel::Config;
+
+TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-in defaults") {
+    Config from_file;
+    mercato::kernel::apply_config_file(from_file, (mercato::test::source_dir() / "config/mercato.toml").string());
+    const Config defaults;
+    CHECK(from_file.db_url == defaults.db_url);
+    CHECK(from_file.db_pool_size == defaults.db_pool_size);
+    CHECK(from_file.sqlite_synchronous == defaults.sqlite_synchronous);
+    CHECK(from_file.busy_timeout_ms == defaults.busy_timeout_ms);
+    CHECK(from_file.port == defaults.port);
+    CHECK(from_file.bind_address == defaults.bind_address);
+    CHECK(from_file.io_threads == defaults.io_threads);
+    CHECK(from_file.workers == defaults.workers);
+    CHECK(from_file.body_limit == defaults.body_limit);
+    CHECK(from_file.header_timeout_ms == defaults.header_timeout_ms);
+    CHECK(from_file.body_timeout_ms == defaults.body_timeout_ms);
+    CHECK(from_file.idle_timeout_ms == defaults.idle_timeout_ms);
+    CHECK(from_file.shutdown_grace_ms == defaults.shutdown_grace_ms);
+    CHECK(from_file.gzip_min_bytes == defaults.gzip_min_bytes);
+    CHECK(from_file.cors_origins == defaults.cors_origins);
+    CHECK(from_file.rate_limit_enabled == defaults.rate_limit_enabled);
+    CHECK(from_file.rate_limit_max_clients == defaults.rate_limit_max_clients);
+    for (const auto& [name, policy] : defaults.rate_limits) {
+        INFO(name);
+        CHECK(from_file.rate_limits.at(name).rate_per_sec == policy.rate_per_sec);
+        CHECK(from_file.rate_limits.at(name).burst == policy.burst);
+    }
+    CHECK(from_file.log_level == defaults.log_level);
+    CHECK(from_file.log_format == defaults.log_format);
+    CHECK(from_file.features.empty());
+}
