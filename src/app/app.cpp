@@ -4,6 +4,7 @@
 #include "http/router.hpp"
 #include "http/server.hpp"
 #include "kernel/database.hpp"
+#include "kernel/feature_flags.hpp"
 #include "kernel/metrics.hpp"
 #include "kernel/migrations.hpp"
 #include "kernel/worker_pool.hpp"
@@ -11,7 +12,8 @@
 namespace mercato::app {
 
 struct App::Parts {
-    explicit Parts(kernel::Config cfg, std::vector<kernel::MigrationFile> files) : config(std::move(cfg)) {
+    explicit Parts(kernel::Config cfg, std::vector<kernel::MigrationFile> files)
+        : config(std::move(cfg)), features(config.features) {
         const kernel::DatabaseOptions options{config.db_url, config.db_pool_size, config.sqlite_synchronous,
                                               config.busy_timeout_ms};
         plan = kernel::plan_migrations(kernel::parse_db_url(config.db_url).backend, files);
@@ -38,6 +40,7 @@ struct App::Parts {
     }
 
     kernel::Config config;
+    kernel::FeatureFlags features;
     kernel::MetricsRegistry metrics;
     std::vector<kernel::Migration> plan;
     std::shared_ptr<kernel::Database> db;
@@ -66,6 +69,7 @@ void App::shutdown() { parts_->server->shutdown(); }
 
 kernel::Database& App::database() { return *parts_->db; }
 const kernel::Config& App::config() const { return parts_->config; }
+const kernel::FeatureFlags& App::features() const { return parts_->features; }
 http::Router& App::router() { return parts_->router; }
 
 }  // namespace mercato::app

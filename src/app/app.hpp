@@ -12,6 +12,7 @@
 
 namespace mercato::kernel {
 class Database;
+class FeatureFlags;
 }
 
 namespace mercato::http {
@@ -38,6 +39,8 @@ public:
 
     kernel::Database& database();
     const kernel::Config& config() const;
+    // The [features] of the configuration, for modules rolling out a change gradually.
+    const kernel::FeatureFlags& features() const;
     // Routes may be added before listen(); tests use this to drive the pipeline with handlers of their own.
     http::Router& router();
 

@@ -151,9 +151,11 @@ int users(const std::vector<std::string>& args) {
 
 int version(const std::vector<std::string>& args) {
     return guarded("version", [&] {
-        const auto options = parse_options("version", {}, args);
+        // Takes --db and --config like every subcommand, so scripts can pass them uniformly; it reads neither.
+        const auto specs = common_options();
+        const auto options = parse_options("version", specs, args);
         if (options.help) {
-            std::cout << help_text("mercato version", "Prints the version.", {});
+            std::cout << help_text("mercato version", "Prints the version.", specs);
             return 0;
         }
         std::cout << "mercato " << MERCATO_VERSION << "\n";

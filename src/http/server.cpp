@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -18,7 +19,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -38,11 +38,26 @@ namespace {
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t header_limit = 16 * 1024;
 
+std::int64_t steady_now_ns() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Timeouts are deadlines that a sweeper checks a few times a second, rather than a timer armed and
+// cancelled around every read and write: the per-operation timers cost more than the rest of a request.
 struct Connection {
-    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-    beast::tcp_stream stream;
-    bool busy = false;  // only touched on the connection's strand
+    explicit Connection(tcp::socket s) : socket(std::move(s)) {}
+
+    static constexpr std::int64_t no_deadline = std::numeric_limits<std::int64_t>::max();
+    void expire_in(int ms) { deadline.store(steady_now_ns() + std::int64_t{ms} * 1'000'000, std::memory_order_relaxed); }
+    void no_expiry() { deadline.store(no_deadline, std::memory_order_relaxed); }
+    bool expired(std::int64_t now) const { return deadline.load(std::memory_order_relaxed) <= now; }
+
+    tcp::socket socket;
+    std::atomic<std::int64_t> deadline{no_deadline};
+    bool busy = false;  // only touched on the connection's executor
 };
+
+constexpr milliseconds sweep_interval{100};
 
 // Runs a blocking handler on a worker thread and resumes the session on its own strand.
 asio::awaitable<Response> on_worker(kernel::WorkerPool& workers, const Route& route, Request& request) {
@@ -82,16 +97,23 @@ bhttp::response<bhttp::string_body> to_beast(Response& response, unsigned versio
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
     Impl(const kernel::Config& config, const Router& router, kernel::WorkerPool& workers, kernel::MetricsRegistry& metrics)
-        : config(config), workers(workers), pipeline(config, router, metrics) {}
+        : config(config), workers(workers), pipeline(config, router, metrics), io_threads(io_thread_count(config)),
+          ioc(io_threads) {}
+
+    static int io_thread_count(const kernel::Config& config) {
+        return config.io_threads > 0 ? config.io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    }
 
     const kernel::Config& config;
     kernel::WorkerPool& workers;
     Pipeline pipeline;
+    const int io_threads;
 
-    asio::io_context ioc;
+    asio::io_context ioc;  // told its thread count, so with one thread it skips cross-thread locking
     tcp::acceptor acceptor{ioc};
     asio::signal_set signals{ioc};
     asio::steady_timer grace_timer{ioc};
+    asio::steady_timer sweep_timer{ioc};
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running{ioc.get_executor()};
     std::atomic<bool> draining{false};
 
@@ -99,6 +121,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
 
     asio::awaitable<void> accept_loop();
+    asio::awaitable<void> sweep_loop();
     asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
     asio::awaitable<void> reject(Connection& conn, int status, std::string detail, unsigned version);
     asio::awaitable<bool> write(Connection& conn, Response& response, unsigned version, bool keep_alive, bool head);
@@ -110,7 +133,11 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 asio::awaitable<void> Server::Impl::accept_loop() {
     auto self = shared_from_this();
     while (acceptor.is_open()) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+        // With several I/O threads a connection's work is serialized on a strand (shutdown reaches
+        // in from another thread); with one thread the strand would only cost time.
+        const asio::any_io_executor executor =
+            io_threads > 1 ? asio::any_io_executor(asio::make_strand(ioc)) : asio::any_io_executor(ioc.get_executor());
+        auto [ec, socket] = co_await acceptor.async_accept(executor, use_tuple);
         if (ec) {
             if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
             spdlog::warn("accept failed: {}", ec.message());
@@ -126,7 +153,7 @@ asio::awaitable<void> Server::Impl::accept_loop() {
             std::lock_guard lock(connections_mutex);
             connections.emplace(conn.get(), conn);
         }
-        asio::co_spawn(conn->stream.get_executor(), serve(conn),
+        asio::co_spawn(conn->socket.get_executor(), serve(conn),
                        [self, raw = conn.get()](std::exception_ptr error) {
                            if (error) {
                                try {
@@ -142,8 +169,8 @@ asio::awaitable<void> Server::Impl::accept_loop() {
 
 asio::awaitable<bool> Server::Impl::write(Connection& conn, Response& response, unsigned version, bool keep_alive, bool head) {
     auto out = to_beast(response, version, keep_alive, head);
-    conn.stream.expires_after(milliseconds(config.body_timeout_ms));
-    auto [ec, bytes] = co_await bhttp::async_write(conn.stream, out, use_tuple);
+    conn.expire_in(config.body_timeout_ms);
+    auto [ec, bytes] = co_await bhttp::async_write(conn.socket, out, use_tuple);
     co_return !ec;
 }
 
@@ -159,7 +186,7 @@ asio::awaitable<void> Server::Impl::reject(Connection& conn, int status, std::st
 asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
     beast::flat_buffer buffer;
     beast::error_code ignored;
-    const auto remote = conn->stream.socket().remote_endpoint(ignored);
+    const auto remote = conn->socket.remote_endpoint(ignored);
     const std::string client_address = remote.address().to_string();
     bool first = true;
 
@@ -168,8 +195,8 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
         if (buffer.size() == 0) {
             // Waiting for a request is the idle timeout; once bytes arrive, the header timeout runs,
             // so a client that trickles a header is cut off.
-            conn->stream.expires_after(milliseconds(first ? config.header_timeout_ms : config.idle_timeout_ms));
-            auto [ec, n] = co_await conn->stream.async_read_some(buffer.prepare(4096), use_tuple);
+            conn->expire_in(first ? config.header_timeout_ms : config.idle_timeout_ms);
+            auto [ec, n] = co_await conn->socket.async_read_some(buffer.prepare(4096), use_tuple);
             if (ec) break;
             buffer.commit(n);
         }
@@ -179,8 +206,8 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(header_limit);
         parser.body_limit(config.body_limit);
-        conn->stream.expires_after(milliseconds(config.header_timeout_ms));
-        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(conn->stream, buffer, parser, use_tuple);
+        conn->expire_in(config.header_timeout_ms);
+        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(conn->socket, buffer, parser, use_tuple);
         if (header_ec == bhttp::error::header_limit) {
             co_await reject(*conn, 431, "the request header is larger than 16 KiB", 11);
             break;
@@ -196,20 +223,23 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
         const unsigned version = parser.get().version();
         if (beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
             bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
-            auto [continue_ec, continue_bytes] = co_await bhttp::async_write(conn->stream, go_on, use_tuple);
+            auto [continue_ec, continue_bytes] = co_await bhttp::async_write(conn->socket, go_on, use_tuple);
             if (continue_ec) break;
         }
-        conn->stream.expires_after(milliseconds(config.body_timeout_ms));
-        auto [body_ec, body_bytes] = co_await bhttp::async_read(conn->stream, buffer, parser, use_tuple);
-        if (body_ec == bhttp::error::body_limit) {
-            co_await reject(*conn, 413, fmt::format("the request body exceeds {} bytes", config.body_limit), version);
-            break;
-        }
-        if (body_ec) {
-            if (is_parse_error(body_ec)) co_await reject(*conn, 400, "malformed HTTP request body", version);
-            break;
+        if (!parser.is_done()) {  // most GETs have no body: skip the extra asynchronous round
+            conn->expire_in(config.body_timeout_ms);
+            auto [body_ec, body_bytes] = co_await bhttp::async_read(conn->socket, buffer, parser, use_tuple);
+            if (body_ec == bhttp::error::body_limit) {
+                co_await reject(*conn, 413, fmt::format("the request body exceeds {} bytes", config.body_limit), version);
+                break;
+            }
+            if (body_ec) {
+                if (is_parse_error(body_ec)) co_await reject(*conn, 400, "malformed HTTP request body", version);
+                break;
+            }
         }
 
+        conn->no_expiry();  // a slow handler is not the client's fault
         auto& incoming = parser.get();
         const auto started = std::chrono::steady_clock::now();
         Request request;
@@ -238,8 +268,31 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
         const bool written = co_await write(*conn, response, version, keep_alive, request.method == "HEAD");
         if (!written || !keep_alive) break;
     }
-    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    conn->stream.close();
+    conn->socket.shutdown(tcp::socket::shutdown_send, ignored);
+    conn->socket.close(ignored);
+}
+
+asio::awaitable<void> Server::Impl::sweep_loop() {
+    auto self = shared_from_this();
+    while (true) {
+        sweep_timer.expires_after(sweep_interval);
+        auto [ec] = co_await sweep_timer.async_wait(use_tuple);
+        if (ec) co_return;  // cancelled: the server has drained
+        const std::int64_t now = steady_now_ns();
+        std::lock_guard lock(connections_mutex);
+        for (auto& [raw, weak] : connections) {
+            auto conn = weak.lock();
+            if (!conn || !conn->expired(now)) continue;
+            // Cancelling on the connection's own executor keeps the socket single-threaded; the check is
+            // repeated there because the session may have moved on to a new deadline meanwhile.
+            asio::post(conn->socket.get_executor(), [conn] {
+                if (!conn->expired(steady_now_ns())) return;
+                conn->no_expiry();
+                beast::error_code ignored;
+                conn->socket.cancel(ignored);
+            });
+        }
+    }
 }
 
 void Server::Impl::begin_shutdown() {
@@ -253,8 +306,9 @@ void Server::Impl::begin_shutdown() {
         for (auto& [raw, weak] : connections) {
             auto conn = weak.lock();
             if (!conn) continue;
-            asio::post(conn->stream.get_executor(), [conn] {
-                if (!conn->busy) conn->stream.cancel();
+            asio::post(conn->socket.get_executor(), [conn] {
+                beast::error_code ec;
+                if (!conn->busy) conn->socket.cancel(ec);
             });
         }
     }
@@ -279,6 +333,7 @@ void Server::Impl::finish_if_drained() {
     std::lock_guard lock(connections_mutex);
     if (!connections.empty()) return;
     grace_timer.cancel();
+    sweep_timer.cancel();
     keep_running.reset();
 }
 
@@ -310,10 +365,9 @@ void Server::run(bool handle_signals) {
         });
     }
     asio::co_spawn(impl->ioc, impl->accept_loop(), asio::detached);
-    const int wanted = impl->config.io_threads > 0 ? impl->config.io_threads
-                                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    asio::co_spawn(impl->ioc, impl->sweep_loop(), asio::detached);
     std::vector<std::thread> threads;
-    for (int i = 1; i < wanted; ++i) threads.emplace_back([impl] { impl->ioc.run(); });
+    for (int i = 1; i < impl->io_threads; ++i) threads.emplace_back([impl] { impl->ioc.run(); });
     impl->ioc.run();
     for (auto& t : threads) t.join();
 }
