@@ -28,7 +28,8 @@ void register_ops_routes(Router& router, kernel::MetricsRegistry& metrics, Readi
 
     metrics.gauge("process_resident_memory_bytes", "Resident memory of the server process", {}, resident_memory_bytes);
 
-    router.add("GET", "/healthz", [](Request&) { return Response::json(200, {{"status", "ok"}}); }, on_io);
+    // Load balancers call this constantly: a fixed body, not a JSON document built per call.
+    router.add("GET", "/healthz", [](Request&) { return Response::text(200, R"({"status":"ok"})", "application/json"); }, on_io);
 
     router.add("GET", "/readyz", [probe = std::move(probe)](Request&) {
         std::vector<std::string> pending;

@@ -81,6 +81,18 @@ bool is_parse_error(const beast::error_code& ec) {
            ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message;
 }
 
+// Feeds the parser what is already buffered, so a header that arrived in one read (the usual case)
+// costs no further asynchronous round; need_more just means the rest is still on its way.
+beast::error_code parse_buffered_header(bhttp::request_parser<bhttp::string_body>& parser, beast::flat_buffer& buffer) {
+    beast::error_code ec;
+    while (!parser.is_header_done() && buffer.size() > 0) {
+        buffer.consume(parser.put(buffer.data(), ec));
+        if (ec == bhttp::error::need_more) return {};
+        if (ec) return ec;
+    }
+    return ec;
+}
+
 bhttp::response<bhttp::string_body> to_beast(Response& response, unsigned version, bool keep_alive, bool head) {
     bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
     out.set(bhttp::field::server, "mercato");
@@ -207,7 +219,11 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
         parser.header_limit(header_limit);
         parser.body_limit(config.body_limit);
         conn->expire_in(config.header_timeout_ms);
-        auto [header_ec, header_bytes] = co_await bhttp::async_read_header(conn->socket, buffer, parser, use_tuple);
+        beast::error_code header_ec = parse_buffered_header(parser, buffer);
+        if (!header_ec && !parser.is_header_done()) {
+            std::size_t header_bytes = 0;
+            std::tie(header_ec, header_bytes) = co_await bhttp::async_read_header(conn->socket, buffer, parser, use_tuple);
+        }
         if (header_ec == bhttp::error::header_limit) {
             co_await reject(*conn, 431, "the request header is larger than 16 KiB", 11);
             break;

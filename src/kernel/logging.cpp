@@ -10,7 +10,7 @@ namespace mercato::kernel {
 
 namespace {
 
-thread_local std::string request_id;
+thread_local std::string_view request_id;
 
 // spdlog's stdout sink flushes every line, a write(2) per request; this one leaves lines in stdio's
 // buffer until flush() (warnings at once, the rest every second, and at exit).
@@ -72,8 +72,8 @@ void init_logging(std::string_view level, std::string_view format) {
 
 std::string_view current_request_id() noexcept { return request_id; }
 
-RequestIdScope::RequestIdScope(std::string id) : previous_(std::exchange(request_id, std::move(id))) {}
-RequestIdScope::~RequestIdScope() { request_id = std::move(previous_); }
+RequestIdScope::RequestIdScope(std::string_view id) : previous_(std::exchange(request_id, id)) {}
+RequestIdScope::~RequestIdScope() { request_id = previous_; }
 
 std::string json_quote(std::string_view text) {
     std::string out;

@@ -13,15 +13,16 @@ void init_logging(std::string_view level, std::string_view format);
 std::string_view current_request_id() noexcept;
 
 // Tags the log lines written on this thread while it lives (a handler runs on one worker thread).
+// It keeps a view: the id must outlive the scope, as a request's own id does.
 class RequestIdScope {
 public:
-    explicit RequestIdScope(std::string request_id);
+    explicit RequestIdScope(std::string_view request_id);
     ~RequestIdScope();
     RequestIdScope(const RequestIdScope&) = delete;
     RequestIdScope& operator=(const RequestIdScope&) = delete;
 
 private:
-    std::string previous_;
+    std::string_view previous_;
 };
 
 // A JSON string literal for text (quotes included), escaped per RFC 8259.
