@@ -59,10 +59,11 @@ std::vector<std::string> App::pending_migrations() { return kernel::Migrator(*pa
 
 std::uint16_t App::listen() { return parts_->server->listen(); }
 
-void App::run(bool handle_signals) {
-    parts_->server->run(handle_signals);
+bool App::run(bool handle_signals) {
+    if (!parts_->server->run(handle_signals)) return false;
     // Handlers still on workers reference requests owned by the server's sessions: let them finish first.
     parts_->workers->join();
+    return true;
 }
 
 void App::shutdown() { parts_->server->shutdown(); }

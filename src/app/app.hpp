@@ -34,7 +34,9 @@ public:
     // Binds the port (config.port, 0 for any) and returns it.
     std::uint16_t listen();
     // Serves until shutdown() or, with handle_signals, SIGTERM/SIGINT; in-flight work is finished.
-    void run(bool handle_signals);
+    // Returns false when the grace period ran out first: handlers may still be running, so the
+    // caller should end the process rather than destroy the app.
+    bool run(bool handle_signals);
     void shutdown();
 
     kernel::Database& database();

@@ -85,7 +85,13 @@ int serve(const std::vector<std::string>& args) {
         spdlog::info("mercato {} on {} ({}), listening on {}:{}", MERCATO_VERSION, kernel::redact_db_url(cfg.db_url),
                      cfg.config_file.empty() ? "built-in defaults" : cfg.config_file, cfg.bind_address, port);
         spdlog::default_logger()->flush();
-        app.run(true);
+        if (!app.run(true)) {
+            // A handler outlived the grace period; waiting for it would break the promise to stop.
+            spdlog::warn("stopped with requests unfinished");
+            spdlog::default_logger()->flush();
+            std::fflush(stdout);
+            std::_Exit(0);
+        }
         spdlog::info("stopped");
         spdlog::default_logger()->flush();
         return 0;
@@ -121,18 +127,21 @@ int users(const std::vector<std::string>& args) {
         {"email", "E", "the admin's email address"},
         {"password", "P", "the admin's password (at least 8 characters)"},
     });
-    const std::string usage = "mercato users create-admin --email E --password P [options]";
+    const std::string help = help_text("mercato users create-admin --email E --password P [options]",
+                                       "Creates an admin account, or makes an existing account admin with this password.",
+                                       specs);
     return guarded("users", [&] {
-        if (args.empty() || args.front() == "--help" || args.front() == "-h") {
-            std::cout << help_text(usage, "Creates an admin account, or makes an existing account admin with this password.",
-                                   specs);
-            return args.empty() ? 2 : 0;
+        if (args.empty()) {
+            std::cerr << help;
+            return 2;
         }
-        if (args.front() != "create-admin") throw UsageError(fmt::format("users: unknown subcommand '{}'", args.front()));
-        const auto options = parse_options("users create-admin", specs, {args.begin() + 1, args.end()});
+        const bool asks_help = args.front() == "--help" || args.front() == "-h";
+        if (!asks_help && args.front() != "create-admin") {
+            throw UsageError(fmt::format("users: unknown subcommand '{}'", args.front()));
+        }
+        const auto options = parse_options("users create-admin", specs, {args.begin() + (asks_help ? 0 : 1), args.end()});
         if (options.help) {
-            std::cout << help_text(usage, "Creates an admin account, or makes an existing account admin with this password.",
-                                   specs);
+            std::cout << help;
             return 0;
         }
         const auto email = options.get("email");

@@ -1,5 +1,7 @@
 #include "http/gzip.hpp"
 
+#include "http/text.hpp"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -33,12 +35,6 @@ std::string_view trim(std::string_view s) {
     while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
     return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
 }
 
 // The weight of one "coding;param;..." element; a malformed weight counts as 0 so that a header

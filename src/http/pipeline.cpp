@@ -40,6 +40,24 @@ bool compressible(std::string_view content_type) {
 
 }  // namespace
 
+std::string client_address(std::string_view peer, std::string_view forwarded_for,
+                           const std::vector<std::string>& trusted_proxies) {
+    const auto trusted = [&](std::string_view address) {
+        return std::find(trusted_proxies.begin(), trusted_proxies.end(), address) != trusted_proxies.end();
+    };
+    if (!trusted(peer) || forwarded_for.empty()) return std::string(peer);
+    // Walk from the right: each trusted hop appended the address it saw; the first untrusted one is the client.
+    while (!forwarded_for.empty()) {
+        const auto comma = forwarded_for.rfind(',');
+        std::string_view hop = comma == std::string_view::npos ? forwarded_for : forwarded_for.substr(comma + 1);
+        forwarded_for = comma == std::string_view::npos ? std::string_view() : forwarded_for.substr(0, comma);
+        while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+        while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+        if (!hop.empty() && !trusted(hop)) return std::string(hop);
+    }
+    return std::string(peer);
+}
+
 std::string choose_request_id(std::string_view client_value) {
     const bool sane = !client_value.empty() && client_value.size() <= 128 &&
                       std::all_of(client_value.begin(), client_value.end(), [](char c) { return c > 0x20 && c < 0x7f; });
@@ -53,6 +71,7 @@ std::optional<Response> Pipeline::before(Request& request, std::string_view targ
                                          std::chrono::steady_clock::time_point now) {
     route = nullptr;
     request.request_id = choose_request_id(request.header("x-request-id"));
+    request.client_address = client_address(request.client_address, request.header("x-forwarded-for"), config_.trusted_proxies);
     try {
         request.set_target(target);
     } catch (const kernel::Problem& p) {
@@ -140,14 +159,16 @@ Response Pipeline::invoke(const Route& route, Request& request) noexcept {
 }
 
 void Pipeline::apply_cors(const Request& request, Response& response) const {
-    const std::string_view origin = request.header("origin");
-    if (origin.empty() || config_.cors_origins.empty()) return;
+    if (config_.cors_origins.empty()) return;
     const bool any = std::find(config_.cors_origins.begin(), config_.cors_origins.end(), "*") != config_.cors_origins.end();
+    // The answer depends on Origin unless every origin is allowed; caches must know, whatever this one was.
+    if (!any) response.set_header("Vary", "Origin");
+    const std::string_view origin = request.header("origin");
+    if (origin.empty()) return;
     const bool listed = std::find(config_.cors_origins.begin(), config_.cors_origins.end(), origin) != config_.cors_origins.end();
     if (!any && !listed) return;
     response.set_header("Access-Control-Allow-Origin", any ? "*" : std::string(origin));
     response.set_header("Access-Control-Expose-Headers", "ETag, Location, Retry-After, X-Request-Id");
-    if (!any) response.set_header("Vary", "Origin");
 }
 
 void Pipeline::after(const Request& request, Response& response, const Route* route,

@@ -37,8 +37,6 @@ public:
     // Runs the steps after the handler (or after an early answer): headers, compression, metrics, access log.
     void after(const Request& request, Response& response, const Route* route, std::chrono::steady_clock::duration elapsed);
 
-    std::size_t body_limit() const noexcept { return config_.body_limit; }
-
 private:
     std::optional<Response> preflight(const Request& request) const;
     std::optional<Response> throttle(const Request& request, RouteClass rate_class, std::chrono::steady_clock::time_point now);
@@ -50,6 +48,10 @@ private:
     RateLimiter limiter_;
     Authenticator authenticate_;
 };
+
+// Who the client is: the peer address, or behind a trusted proxy, the last untrusted X-Forwarded-For hop.
+std::string client_address(std::string_view peer, std::string_view forwarded_for,
+                           const std::vector<std::string>& trusted_proxies);
 
 // The client's X-Request-Id when it is a sane token (printable, at most 128 characters), else a new id.
 std::string choose_request_id(std::string_view client_value);

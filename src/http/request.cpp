@@ -2,19 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/text.hpp"
 #include "kernel/problem.hpp"
 
 namespace mercato::http {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    }
-    return true;
-}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';

@@ -26,9 +26,19 @@ RequestMetrics::Entry RequestMetrics::entry_for(const Key& key) {
     return entries_.try_emplace(key, entry).first->second;
 }
 
+namespace {
+// Clients choose the method; labelling by anything they send would let them grow the series forever.
+std::string method_label(const std::string& method) {
+    for (const char* known : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+        if (method == known) return method;
+    }
+    return "OTHER";
+}
+}  // namespace
+
 void RequestMetrics::record(const Route* route, const std::string& method, int status,
                             std::chrono::steady_clock::duration elapsed) {
-    const Entry entry = entry_for({route, method, status});
+    const Entry entry = entry_for({route, method_label(method), status});
     entry.requests->inc();
     entry.latency->observe(std::chrono::duration<double>(elapsed).count());
 }

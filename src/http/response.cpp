@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/text.hpp"
 #include "kernel/problem.hpp"
 
 namespace mercato::http {
@@ -13,10 +14,7 @@ Response& Response::set_header(std::string name, std::string value) {
 
 std::string_view Response::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (key.size() == name.size() &&
-            std::equal(key.begin(), key.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
-            return value;
-        }
+        if (iequals(key, name)) return value;
     }
     return {};
 }

@@ -70,22 +70,33 @@ RouteMatch Router::match(std::string_view method, std::string_view path, Request
     const auto parts = split_path(path);
     const std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
     RouteMatch result;
+    // /v1/users/profile beats /v1/users/{id} whatever the order they were registered in:
+    // the route with the most literal segments wins.
+    std::size_t best_literals = 0;
     for (const auto& route : routes_) {
         if (!matches(route, parts)) continue;
         if (route.method != wanted) {
-            result.allowed.push_back(route.method);
+            if (std::find(result.allowed.begin(), result.allowed.end(), route.method) == result.allowed.end()) {
+                result.allowed.push_back(route.method);
+            }
             continue;
         }
-        request.path_params.clear();
-        for (std::size_t i = 0; i < parts.size(); ++i) {
-            if (!is_param(route.segments[i])) continue;
-            auto value = percent_decode(parts[i]);
-            if (!value) throw kernel::Problem::bad_request("the path has a malformed percent escape");
-            request.path_params.emplace(route.segments[i].substr(1, route.segments[i].size() - 2), std::move(*value));
+        const auto literals = static_cast<std::size_t>(
+            std::count_if(route.segments.begin(), route.segments.end(), [](const std::string& s) { return !is_param(s); }));
+        if (result.route == nullptr || literals > best_literals) {
+            result.route = &route;
+            best_literals = literals;
         }
-        result.route = &route;
-        result.allowed.clear();
-        return result;
+    }
+    if (result.route == nullptr) return result;
+    result.allowed.clear();
+    request.path_params.clear();
+    const auto& segments = result.route->segments;
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        if (!is_param(segments[i])) continue;
+        auto value = percent_decode(parts[i]);
+        if (!value) throw kernel::Problem::bad_request("the path has a malformed percent escape");
+        request.path_params.emplace(segments[i].substr(1, segments[i].size() - 2), std::move(*value));
     }
     return result;
 }

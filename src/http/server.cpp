@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <limits>
 #include <mutex>
@@ -7,6 +8,7 @@
 #include <unordered_map>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -23,6 +25,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "http/pipeline.hpp"
+#include "http/router.hpp"
+#include "http/text.hpp"
+#include "kernel/config.hpp"
+#include "kernel/metrics.hpp"
+#include "kernel/worker_pool.hpp"
 #include "kernel/problem.hpp"
 
 namespace mercato::http {
@@ -94,6 +102,7 @@ beast::error_code parse_buffered_header(bhttp::request_parser<bhttp::string_body
 }
 
 bhttp::response<bhttp::string_body> to_beast(Response& response, unsigned version, bool keep_alive, bool head) {
+    if (response.status == 204 || response.status == 304) response.body.clear();  // they carry no body, by definition
     bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
     out.set(bhttp::field::server, "mercato");
     if (!response.content_type.empty()) out.set(bhttp::field::content_type, response.content_type);
@@ -121,13 +130,18 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     Pipeline pipeline;
     const int io_threads;
 
-    asio::io_context ioc;  // told its thread count, so with one thread it skips cross-thread locking
+    asio::io_context ioc;  // told its thread count, which lets Asio optimise the single-threaded case
+    // The acceptor, the timers and the signal set are not thread-safe: everything that touches them
+    // (accepting, sweeping, shutting down) runs on this one strand.
+    asio::strand<asio::io_context::executor_type> control{ioc.get_executor()};
     tcp::acceptor acceptor{ioc};
     asio::signal_set signals{ioc};
     asio::steady_timer grace_timer{ioc};
     asio::steady_timer sweep_timer{ioc};
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> keep_running{ioc.get_executor()};
     std::atomic<bool> draining{false};
+    bool drained = false;                     // control strand only
+    std::atomic<bool> forced_stop{false};
 
     std::mutex connections_mutex;
     std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
@@ -137,6 +151,9 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
     asio::awaitable<void> reject(Connection& conn, int status, std::string detail, unsigned version);
     asio::awaitable<bool> write(Connection& conn, Response& response, unsigned version, bool keep_alive, bool head);
+    asio::awaitable<void> linger(Connection& conn);
+    asio::awaitable<Response> respond(Request& request, std::string_view target, const Route*& route,
+                                      std::chrono::steady_clock::time_point started);
     void begin_shutdown();
     void forget(Connection* conn);
     void finish_if_drained();
@@ -192,7 +209,43 @@ asio::awaitable<void> Server::Impl::reject(Connection& conn, int status, std::st
     request.request_id = choose_request_id({});
     Response response = Response::problem(kernel::Problem(status, kernel::status_title(status), std::move(detail)));
     pipeline.after(request, response, nullptr, {});
-    co_await write(conn, response, version, false, false);
+    if (co_await write(conn, response, version, false, false)) co_await linger(conn);
+}
+
+// Closing right after an error while the client is still sending would make the kernel reset the
+// connection, and the client might never read the answer: stop sending, then drain for a moment.
+asio::awaitable<void> Server::Impl::linger(Connection& conn) {
+    constexpr std::size_t max_drain = 16 * 1024 * 1024;
+    beast::error_code ignored;
+    conn.socket.shutdown(tcp::socket::shutdown_send, ignored);
+    conn.expire_in(1000);
+    std::array<char, 16 * 1024> scratch{};
+    for (std::size_t drained_bytes = 0; drained_bytes < max_drain;) {
+        auto [ec, n] = co_await conn.socket.async_read_some(asio::buffer(scratch), use_tuple);
+        if (ec) break;
+        drained_bytes += n;
+    }
+}
+
+// Runs the pipeline and the handler; whatever escapes them becomes a 500, never a dropped connection.
+asio::awaitable<Response> Server::Impl::respond(Request& request, std::string_view target, const Route*& route,
+                                                std::chrono::steady_clock::time_point started) {
+    Response response;
+    try {
+        if (auto early = pipeline.before(request, target, route, started)) {
+            response = std::move(*early);
+        } else if (route->execution == Execution::io_thread) {
+            response = Pipeline::invoke(*route, request);
+        } else {
+            response = co_await on_worker(workers, *route, request);
+        }
+        pipeline.after(request, response, route, std::chrono::steady_clock::now() - started);
+    } catch (const std::exception& e) {
+        spdlog::error("{} {} failed in the pipeline: {}", request.method, request.path, e.what());
+        response = Response::problem(kernel::Problem(500, kernel::status_title(500), "an internal error occurred"));
+        response.set_header("X-Request-Id", request.request_id);
+    }
+    co_return response;
 }
 
 asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
@@ -263,22 +316,12 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
         request.client_address = client_address;
         request.headers.reserve(8);
         for (const auto& field : incoming) {
-            std::string name(field.name_string());
-            for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            request.headers.emplace_back(std::move(name), std::string(field.value()));
+            request.headers.emplace_back(to_lower(field.name_string()), std::string(field.value()));
         }
         request.body = std::move(incoming.body());
 
         const Route* route = nullptr;
-        Response response;
-        if (auto early = pipeline.before(request, incoming.target(), route, started)) {
-            response = std::move(*early);
-        } else if (route->execution == Execution::io_thread) {
-            response = Pipeline::invoke(*route, request);
-        } else {
-            response = co_await on_worker(workers, *route, request);
-        }
-        pipeline.after(request, response, route, std::chrono::steady_clock::now() - started);
+        Response response = co_await respond(request, incoming.target(), route, started);
 
         const bool keep_alive = incoming.keep_alive() && !draining;
         const bool written = co_await write(*conn, response, version, keep_alive, request.method == "HEAD");
@@ -293,7 +336,7 @@ asio::awaitable<void> Server::Impl::sweep_loop() {
     while (true) {
         sweep_timer.expires_after(sweep_interval);
         auto [ec] = co_await sweep_timer.async_wait(use_tuple);
-        if (ec) co_return;  // cancelled: the server has drained
+        if (ec || drained) co_return;
         const std::int64_t now = steady_now_ns();
         std::lock_guard lock(connections_mutex);
         for (auto& [raw, weak] : connections) {
@@ -329,11 +372,12 @@ void Server::Impl::begin_shutdown() {
         }
     }
     grace_timer.expires_after(milliseconds(config.shutdown_grace_ms));
-    grace_timer.async_wait([self = shared_from_this()](beast::error_code ec) {
-        if (ec) return;
+    grace_timer.async_wait(asio::bind_executor(control, [self = shared_from_this()](beast::error_code ec) {
+        if (ec || self->drained) return;
         spdlog::warn("shutdown grace period over; closing connections still busy");
+        self->forced_stop = true;
         self->ioc.stop();
-    });
+    }));
     finish_if_drained();
 }
 
@@ -342,12 +386,13 @@ void Server::Impl::forget(Connection* conn) {
         std::lock_guard lock(connections_mutex);
         connections.erase(conn);
     }
-    if (draining) asio::post(ioc, [self = shared_from_this()] { self->finish_if_drained(); });
+    if (draining) asio::post(control, [self = shared_from_this()] { self->finish_if_drained(); });
 }
 
 void Server::Impl::finish_if_drained() {
     std::lock_guard lock(connections_mutex);
-    if (!connections.empty()) return;
+    if (drained || !connections.empty()) return;
+    drained = true;  // the sweeper may be between waits: it checks this flag, not only cancellation
     grace_timer.cancel();
     sweep_timer.cancel();
     keep_running.reset();
@@ -359,7 +404,6 @@ Server::Server(const kernel::Config& config, const Router& router, kernel::Worke
 
 Server::~Server() = default;
 
-Pipeline& Server::pipeline() { return impl_->pipeline; }
 
 std::uint16_t Server::listen() {
     const tcp::endpoint endpoint(asio::ip::make_address(impl_->config.bind_address),
@@ -371,25 +415,26 @@ std::uint16_t Server::listen() {
     return impl_->acceptor.local_endpoint().port();
 }
 
-void Server::run(bool handle_signals) {
+bool Server::run(bool handle_signals) {
     auto impl = impl_;
     if (handle_signals) {
         impl->signals.add(SIGINT);
         impl->signals.add(SIGTERM);
-        impl->signals.async_wait([impl](beast::error_code ec, int) {
+        impl->signals.async_wait(asio::bind_executor(impl->control, [impl](beast::error_code ec, int) {
             if (!ec) impl->begin_shutdown();
-        });
+        }));
     }
-    asio::co_spawn(impl->ioc, impl->accept_loop(), asio::detached);
-    asio::co_spawn(impl->ioc, impl->sweep_loop(), asio::detached);
+    asio::co_spawn(impl->control, impl->accept_loop(), asio::detached);
+    asio::co_spawn(impl->control, impl->sweep_loop(), asio::detached);
     std::vector<std::thread> threads;
     for (int i = 1; i < impl->io_threads; ++i) threads.emplace_back([impl] { impl->ioc.run(); });
     impl->ioc.run();
     for (auto& t : threads) t.join();
+    return !impl->forced_stop;
 }
 
 void Server::shutdown() {
-    asio::post(impl_->ioc, [impl = impl_] { impl->begin_shutdown(); });
+    asio::post(impl_->control, [impl = impl_] { impl->begin_shutdown(); });
 }
 
 }  // namespace mercato::http

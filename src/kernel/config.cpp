@@ -58,6 +58,20 @@ const toml::table* section(const toml::table& root, std::string_view name) {
     return node->as_table();
 }
 
+void read_strings(const toml::table& table, std::string_view section, std::string_view key, std::vector<std::string>& out) {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return;
+    const toml::array* items = node->as_array();
+    const auto wrong = [&] { return ConfigError(fmt::format("setting '{}.{}' must be an array of strings", section, key)); };
+    if (items == nullptr) throw wrong();
+    out.clear();
+    for (const auto& item : *items) {
+        auto text = item.value<std::string>();
+        if (!item.is_string() || !text) throw wrong();
+        out.push_back(*text);
+    }
+}
+
 void read_database(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "database", {"url", "pool_size", "sqlite_synchronous", "busy_timeout_ms"});
     read(t, "database", "url", cfg.db_url);
@@ -69,7 +83,7 @@ void read_database(const toml::table& t, Config& cfg) {
 void read_server(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "server",
                         {"port", "bind", "io_threads", "workers", "body_limit", "header_timeout_ms",
-                         "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "gzip_min_bytes"});
+                         "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "gzip_min_bytes", "trusted_proxies"});
     read(t, "server", "port", cfg.port);
     read(t, "server", "bind", cfg.bind_address);
     read(t, "server", "io_threads", cfg.io_threads);
@@ -80,20 +94,12 @@ void read_server(const toml::table& t, Config& cfg) {
     read(t, "server", "idle_timeout_ms", cfg.idle_timeout_ms);
     read(t, "server", "shutdown_grace_ms", cfg.shutdown_grace_ms);
     read(t, "server", "gzip_min_bytes", cfg.gzip_min_bytes);
+    read_strings(t, "server", "trusted_proxies", cfg.trusted_proxies);
 }
 
 void read_cors(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "cors", {"allowed_origins"});
-    const toml::node* node = t.get("allowed_origins");
-    if (node == nullptr) return;
-    const toml::array* origins = node->as_array();
-    if (origins == nullptr) throw ConfigError("setting 'cors.allowed_origins' must be an array of strings");
-    cfg.cors_origins.clear();
-    for (const auto& origin : *origins) {
-        auto text = origin.value<std::string>();
-        if (!text) throw ConfigError("setting 'cors.allowed_origins' must be an array of strings");
-        cfg.cors_origins.push_back(*text);
-    }
+    read_strings(t, "cors", "allowed_origins", cfg.cors_origins);
 }
 
 void read_rate_limit(const toml::table& t, Config& cfg) {
@@ -207,6 +213,10 @@ void validate(const Config& cfg) {
     if (cfg.db_pool_size == 0) throw ConfigError("database.pool_size must be at least 1");
     if (cfg.workers < 1) throw ConfigError("server.workers must be at least 1");
     if (cfg.body_limit == 0) throw ConfigError("server.body_limit must be at least 1 byte");
+    for (const auto& [name, ms] : {std::pair{"header_timeout_ms", cfg.header_timeout_ms}, std::pair{"body_timeout_ms", cfg.body_timeout_ms},
+                                   std::pair{"idle_timeout_ms", cfg.idle_timeout_ms}}) {
+        if (ms < 100) throw ConfigError(fmt::format("server.{} must be at least 100 ms", name));
+    }
     for (const auto& [name, policy] : cfg.rate_limits) {
         if (policy.rate_per_sec <= 0 || policy.burst < 1) {
             throw ConfigError(fmt::format("rate_limit.{} needs rate > 0 and burst >= 1", name));

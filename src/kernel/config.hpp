@@ -38,6 +38,9 @@ struct Config {
     int shutdown_grace_ms = 10'000;
     std::size_t gzip_min_bytes = 1024;
     std::vector<std::string> cors_origins;  // empty: no CORS headers; "*": any origin
+    // Load balancers whose X-Forwarded-For is believed: behind them, the client is the last
+    // address in that header that is not itself a trusted proxy.
+    std::vector<std::string> trusted_proxies;
 
     bool rate_limit_enabled = true;
     std::size_t rate_limit_max_clients = 100'000;

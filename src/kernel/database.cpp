@@ -171,9 +171,22 @@ void ModuleDb::run(bool transaction, const SessionFn& fn) const {
     if (!impl.shared_pool) writer = std::unique_lock(impl.sqlite_modules.find(name_)->second.write_lock);
     auto lease = impl.pool_for(name_).acquire();
     soci::session& session = *lease;
-    session << (impl.shared_pool ? "BEGIN" : "BEGIN IMMEDIATE");
+    try {
+        session << (impl.shared_pool ? "BEGIN" : "BEGIN IMMEDIATE");
+    } catch (const soci::soci_error& e) {
+        // Another process holds the module's file past busy_timeout: a moment's unavailability, not a bug.
+        if (std::string_view(e.what()).find("database is locked") != std::string_view::npos) {
+            throw Problem::unavailable("the database is busy; try again shortly");
+        }
+        throw;
+    }
     try {
         fn(session);
+        // On PostgreSQL an error that fn caught still aborts the transaction, and COMMIT would then
+        // quietly roll back: the caller must not believe its write was stored.
+        if (impl.shared_pool && PQtransactionStatus(pg_handle(session)) == PQTRANS_INERROR) {
+            throw std::runtime_error("the transaction was aborted by an earlier SQL error");
+        }
         session << "COMMIT";
     } catch (...) {
         try {

@@ -1,5 +1,7 @@
 #include "kernel/logging.hpp"
 
+#include "kernel/clock.hpp"
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/pattern_formatter.h>
@@ -39,8 +41,7 @@ public:
 class JsonFormatter : public spdlog::formatter {
 public:
     void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
-        const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(msg.time);
-        fmt::format_to(std::back_inserter(dest), R"({{"ts":"{:%Y-%m-%dT%H:%M:%S}Z","level":"{}")", ms,
+        fmt::format_to(std::back_inserter(dest), R"({{"ts":"{}","level":"{}")", format_rfc3339(msg.time),
                        spdlog::level::to_string_view(msg.level));
         if (!request_id.empty()) fmt::format_to(std::back_inserter(dest), R"(,"request_id":{})", json_quote(request_id));
         fmt::format_to(std::back_inserter(dest), R"(,"msg":{}}})", json_quote({msg.payload.data(), msg.payload.size()}));
@@ -70,7 +71,6 @@ void init_logging(std::string_view level, std::string_view format) {
     spdlog::flush_every(std::chrono::seconds(1));
 }
 
-std::string_view current_request_id() noexcept { return request_id; }
 
 RequestIdScope::RequestIdScope(std::string_view id) : previous_(std::exchange(request_id, id)) {}
 RequestIdScope::~RequestIdScope() { request_id = previous_; }

@@ -9,9 +9,6 @@ namespace mercato::kernel {
 // level: trace..off; format: "text" or "json". Safe to call again (tests, reconfiguration).
 void init_logging(std::string_view level, std::string_view format);
 
-// The request id of the work running on this thread, or empty.
-std::string_view current_request_id() noexcept;
-
 // Tags the log lines written on this thread while it lives (a handler runs on one worker thread).
 // It keeps a view: the id must outlive the scope, as a request's own id does.
 class RequestIdScope {

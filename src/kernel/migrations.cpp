@@ -84,6 +84,19 @@ void lock_module(soci::session& sql, Backend backend, const std::string& module)
     sql << fmt::format("CREATE SCHEMA IF NOT EXISTS {}", module);
 }
 
+// Objects outside the module's schema: SQLite's per-connection main database (lost when the
+// connection closes) or PostgreSQL's public schema (shared by everyone).
+int stray_objects(soci::session& sql, Backend backend) {
+    int count = 0;
+    if (backend == Backend::postgresql) {
+        sql << "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'",
+            soci::into(count);
+    } else {
+        sql << "SELECT count(*) FROM main.sqlite_master", soci::into(count);
+    }
+    return count;
+}
+
 void ensure_table(soci::session& sql, const std::string& module) {
     sql << fmt::format(
         "CREATE TABLE IF NOT EXISTS {}.schema_migrations ("
@@ -102,6 +115,7 @@ std::vector<Migration> plan_migrations(Backend backend, const std::vector<Migrat
     // Every file of a version, whatever its dialect, must carry the same name, or the two
     // backends would disagree about what that version is.
     std::map<std::pair<std::string, int>, const MigrationFile*> first_of_version;
+    std::map<std::pair<std::string, int>, std::set<std::string>> dialects_of_version;
     for (const auto& file : files) {
         ParsedName parsed = parse_path(file.path);
         auto key = std::make_pair(parsed.module, parsed.version);
@@ -110,9 +124,18 @@ std::vector<Migration> plan_migrations(Backend backend, const std::vector<Migrat
             throw MigrationError(fmt::format("migrations '{}' and '{}' claim the same version",
                                              first->second->path, file.path));
         }
+        dialects_of_version[key].insert(parsed.dialect);
         if (!parsed.dialect.empty() && parsed.dialect != own_dialect) continue;
         auto it = chosen.find(key);
         if (it == chosen.end() || !parsed.dialect.empty()) chosen[key] = {std::move(parsed), &file};
+    }
+    // A version written for one dialect only would leave the other backend's schema behind.
+    for (const auto& [key, dialects] : dialects_of_version) {
+        if (!dialects.contains("") && !(dialects.contains("pg") && dialects.contains("sqlite"))) {
+            throw MigrationError(fmt::format("migration '{}' has a variant for one database only; add the other "
+                                             "(.pg.sql / .sqlite.sql) or a generic .sql",
+                                             first_of_version.at(key)->path));
+        }
     }
     std::vector<Migration> plan;
     for (const auto& [key, entry] : chosen) {
@@ -162,10 +185,15 @@ std::vector<std::string> Migrator::apply() {
             sql << fmt::format("SELECT count(*) FROM {}.schema_migrations WHERE version = :v", m.module),
                 soci::use(m.version), soci::into(count);
             if (count > 0) return false;
+            const int stray_before = stray_objects(sql, db_.backend());
             try {
                 execute_script(sql, m.sql);
             } catch (const std::exception& e) {
                 throw MigrationError(fmt::format("migration {} failed: {}", m.id(), e.what()));
+            }
+            if (stray_objects(sql, db_.backend()) != stray_before) {
+                throw MigrationError(fmt::format("migration {} created objects outside schema '{}': qualify every name "
+                                                 "with '{}.'", m.id(), m.module, m.module));
             }
             const std::string at = rfc3339_now();
             sql << fmt::format("INSERT INTO {}.schema_migrations (version, name, checksum, applied_at) "

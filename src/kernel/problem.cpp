@@ -42,6 +42,7 @@ const char* status_title(int status) noexcept {
         case 415: return "Unsupported Media Type";
         case 422: return "Unprocessable Content";
         case 429: return "Too Many Requests";
+        case 431: return "Request Header Fields Too Large";
         case 500: return "Internal Server Error";
         case 503: return "Service Unavailable";
         default: return status >= 500 ? "Server Error" : "Client Error";

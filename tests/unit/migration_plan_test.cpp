@@ -68,14 +68,21 @@ TEST_CASE("a dialect variant beats the generic file on its backend, in either fi
 }
 
 TEST_CASE("a dialect variant is ignored on the other backend") {
-    const std::vector<MigrationFile> files = {{"search/0001_index.sql", "generic"}, {"search/0001_index.pg.sql", "pg"},
-                                              {"search/0002_fts.pg.sql", "pg only"}};
+    const std::vector<MigrationFile> files = {{"search/0001_index.sql", "generic"}, {"search/0001_index.pg.sql", "pg"}};
     const auto plan = plan_migrations(Backend::sqlite, files);
     REQUIRE(plan.size() == 1);
     CHECK(plan[0].sql == "generic");
+    REQUIRE(plan_migrations(Backend::postgresql, files).size() == 1);
+    CHECK(plan_migrations(Backend::postgresql, files)[0].sql == "pg");
+}
 
-    CHECK(ids(plan_migrations(Backend::postgresql, files)) ==
-          std::vector<std::string>{"search/0001_index", "search/0002_fts"});
+TEST_CASE("a version with a variant for one database only is an error on both backends") {
+    const std::vector<MigrationFile> files = {{"search/0001_index.sql", "generic"}, {"search/0002_fts.pg.sql", "pg only"}};
+    for (const auto backend : {Backend::sqlite, Backend::postgresql}) {
+        CHECK_THROWS_WITH_AS(plan_migrations(backend, files), doctest::Contains("search/0002_fts.pg.sql"), MigrationError);
+    }
+    const std::vector<MigrationFile> both = {{"search/0002_fts.pg.sql", "pg"}, {"search/0002_fts.sqlite.sql", "sqlite"}};
+    CHECK(plan_migrations(Backend::sqlite, both).size() == 1);
 }
 
 TEST_CASE("a misnamed migration file is an error naming the file") {

@@ -25,6 +25,7 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.shutdown_grace_ms == defaults.shutdown_grace_ms);
     CHECK(from_file.gzip_min_bytes == defaults.gzip_min_bytes);
     CHECK(from_file.cors_origins == defaults.cors_origins);
+    CHECK(from_file.trusted_proxies == defaults.trusted_proxies);
     CHECK(from_file.rate_limit_enabled == defaults.rate_limit_enabled);
     CHECK(from_file.rate_limit_max_clients == defaults.rate_limit_max_clients);
     for (const auto& [name, policy] : defaults.rate_limits) {
