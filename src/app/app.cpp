@@ -27,6 +27,10 @@ struct App::Parts {
         server = std::make_unique<http::Server>(config, router, *workers, metrics);
     }
 
+    // A handler that outlived the shutdown grace still runs on a worker and reads its request from
+    // the server's session: the workers finish before the server and its sessions are destroyed.
+    ~Parts() { workers->join(); }
+
     void register_pool_gauges() {
         auto gauge = [this](const char* state, auto read) {
             metrics.gauge("mercato_db_pool_connections", "Database connections by state", {{"state", state}},

@@ -34,8 +34,8 @@ public:
     // Binds the port (config.port, 0 for any) and returns it.
     std::uint16_t listen();
     // Serves until shutdown() or, with handle_signals, SIGTERM/SIGINT; in-flight work is finished.
-    // Returns false when the grace period ran out first: handlers may still be running, so the
-    // caller should end the process rather than destroy the app.
+    // Returns false when the grace period ran out first: handlers may still be running, and
+    // destroying the app waits for them, so a process that must stop now should exit instead.
     bool run(bool handle_signals);
     void shutdown();
 

@@ -402,7 +402,26 @@ Server::Server(const kernel::Config& config, const Router& router, kernel::Worke
                kernel::MetricsRegistry& metrics)
     : impl_(std::make_shared<Impl>(config, router, workers, metrics)) {}
 
-Server::~Server() = default;
+Server::~Server() {
+    Impl& impl = *impl_;
+    // After a forced stop, coroutines are still suspended, holding references to the server and to
+    // their sockets: close everything and let them run to their end, so that all of it is freed.
+    impl.drained = true;
+    beast::error_code ignored;
+    impl.acceptor.close(ignored);
+    impl.signals.cancel(ignored);
+    impl.grace_timer.cancel();
+    impl.sweep_timer.cancel();
+    {
+        std::lock_guard lock(impl.connections_mutex);
+        for (auto& [raw, weak] : impl.connections) {
+            if (auto conn = weak.lock()) conn->socket.close(ignored);
+        }
+    }
+    impl.keep_running.reset();
+    impl.ioc.restart();
+    impl.ioc.poll();
+}
 
 
 std::uint16_t Server::listen() {

@@ -60,7 +60,6 @@ TEST_CASE("every subcommand has --help") {
 }
 
 TEST_CASE("users create-admin validates its input") {
-    TempDir dir;
     CHECK(run_mercato({"users", "create-admin", "--email", "not-an-email", "--password", "long-enough"}).code == 2);
     CHECK(run_mercato({"users", "create-admin", "--email", "a@shop.example", "--password", "short"}).code == 2);
     CHECK(run_mercato({"users", "create-admin", "--password", "long-enough"}).code == 2);
@@ -114,4 +113,18 @@ TEST_CASE("serve answers over HTTP and exits 0 on SIGTERM") {
     server.signal(SIGTERM);
     CHECK(server.wait(std::chrono::seconds(12)) == 0);
     CHECK(server.output().find("stopped") != std::string::npos);
+}
+
+TEST_CASE("no command, an unknown command and a bare users are usage errors with exit code 2") {
+    auto none = run_mercato({});
+    CHECK(none.code == 2);
+    CHECK(none.err.find("Usage: mercato") != std::string::npos);
+    auto unknown = run_mercato({"serve-forever"});
+    CHECK(unknown.code == 2);
+    CHECK(unknown.err.find("serve-forever") != std::string::npos);
+    auto users = run_mercato({"users"});
+    CHECK(users.code == 2);
+    CHECK(users.out.empty());
+    CHECK(users.err.find("create-admin") != std::string::npos);
+    CHECK(run_mercato({"users", "delete-everyone"}).code == 2);
 }

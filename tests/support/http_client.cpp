@@ -43,10 +43,13 @@ HttpReply HttpClient::send(const std::string& method, const std::string& target,
     request.body() = body;
     request.prepare_payload();
     bhttp::write(impl_->socket, request);
+    return read_reply(method == "HEAD");
+}
 
+HttpReply HttpClient::read_reply(bool head) {
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
-    parser.skip(method == "HEAD");
+    parser.skip(head);
     bhttp::read(impl_->socket, impl_->buffer, parser);
     auto& response = parser.get();
     HttpReply reply;

@@ -36,6 +36,8 @@ public:
     bool closed_by_server(int wait_ms);
     // Writes raw bytes, for requests a well-behaved client would never send.
     void write_raw(const std::string& bytes);
+    // Reads one response (after write_raw).
+    HttpReply read_reply(bool head = false);
     std::string local_endpoint() const;
 
 private:

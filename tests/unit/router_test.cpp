@@ -153,3 +153,21 @@ TEST_CASE("methods_for lists each method a path answers to, in registration orde
     CHECK(router.methods_for("/v1/products/p1") == std::vector<std::string>{"GET", "DELETE"});
     CHECK(router.methods_for("/v1/nothing").empty());
 }
+
+TEST_CASE("a literal segment beats a {param} in the same place, whatever the registration order") {
+    Router router;
+    router.add("GET", "/v1/users/{id}", answers("by id"));
+    router.add("GET", "/v1/users/profile", answers("profile"));
+    Request request;
+    CHECK(run(router.match("GET", "/v1/users/profile", request), request) == "profile");
+    CHECK(request.path_params.empty());
+    CHECK(run(router.match("GET", "/v1/users/usr_1", request), request) == "by id");
+}
+
+TEST_CASE("malformed patterns and routes that differ only in a parameter's name are refused") {
+    Router router;
+    router.add("GET", "/v1/products/{id}", answers("show"));
+    CHECK_THROWS_AS(router.add("GET", "/v1/products/{sku}", answers("twin")), std::invalid_argument);
+    CHECK_THROWS_AS(router.add("GET", "/v1/{id", answers("broken")), std::invalid_argument);
+    CHECK_THROWS_AS(router.add("GET", "/v1/{}", answers("empty")), std::invalid_argument);
+}

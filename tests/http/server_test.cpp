@@ -1,0 +1,49 @@
+// Server behaviour that does not depend on the database backend: a lost database, one I/O thread.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "http/response.hpp"
+#include "support/http_client.hpp"
+#include "support/running_app.hpp"
+#include "support/test_database.hpp"
+
+using mercato::test::AppSetup;
+using mercato::test::HttpClient;
+using mercato::test::RunningApp;
+
+TEST_CASE("readyz is 503 problem+json when the database cannot be reached, while healthz stays 200") {
+    // Nothing listens on port 1; the pool connects lazily, so the server starts and reports not ready.
+    AppSetup setup{mercato::test::test_config("postgresql://mercato@127.0.0.1:1/mercato"),
+                   mercato::test::fixture_migrations(), false, {}};
+    RunningApp app(std::move(setup));
+    HttpClient client(app.port());
+    const auto ready = client.get("/readyz");
+    CHECK(ready.status == 503);
+    CHECK(ready.header("content-type") == "application/problem+json");
+    CHECK(client.get("/healthz").status == 200);
+}
+
+TEST_CASE("with one I/O thread a slow handler does not hold up other requests") {
+    auto db = mercato::test::fresh_sqlite();
+    AppSetup setup{mercato::test::test_config(db->url()), {}, true, [](mercato::http::Router& router) {
+                       router.add("GET", "/test/slow", [](mercato::http::Request&) {
+                           std::this_thread::sleep_for(std::chrono::milliseconds(800));
+                           return mercato::http::Response::json(200, {{"slow", true}});
+                       });
+                   }};
+    setup.config.io_threads = 1;
+    RunningApp app(std::move(setup));
+    HttpClient slow_client(app.port());
+    auto slow = std::async(std::launch::async, [&] { return slow_client.get("/test/slow").status; });
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    HttpClient quick_client(app.port());
+    const auto started = std::chrono::steady_clock::now();
+    CHECK(quick_client.get("/healthz").status == 200);
+    CHECK(quick_client.get("/readyz").status == 200);
+    // The handler runs on a worker thread; had it blocked the only I/O thread, these would wait ~700 ms.
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::milliseconds(400));
+    CHECK(slow.get() == 200);
+}
