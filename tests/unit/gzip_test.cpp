@@ -1,38 +1,18 @@
 #include "http/gzip.hpp"
 
 #include <doctest/doctest.h>
-#include <zlib.h>
 
 #include <cstdint>
 #include <iterator>
-#include <stdexcept>
 #include <string>
+
+#include "support/http_client.hpp"
 
 using mercato::http::accepts_gzip;
 using mercato::http::gzip_compress;
+using mercato::test::gunzip;  // zlib's inflate with a gzip-only window, independent of gzip_compress
 
 namespace {
-
-// Independent of gzip_compress: 15 + 16 window bits make inflate accept only a gzip wrapper.
-std::string gunzip(const std::string& compressed) {
-    z_stream zs{};
-    if (inflateInit2(&zs, 15 + 16) != Z_OK) throw std::runtime_error("inflateInit2 failed");
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
-    zs.avail_in = static_cast<uInt>(compressed.size());
-
-    std::string out;
-    char chunk[16384];
-    int rc;
-    do {
-        zs.next_out = reinterpret_cast<Bytef*>(chunk);
-        zs.avail_out = sizeof chunk;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.append(chunk, sizeof chunk - zs.avail_out);
-    } while (rc == Z_OK);
-    inflateEnd(&zs);
-    if (rc != Z_STREAM_END) throw std::runtime_error("not a complete gzip stream");
-    return out;
-}
 
 // Text-like but not trivially repetitive, so deflate has real work to do.
 std::string pseudo_random_text(std::size_t size) {
