@@ -7,9 +7,9 @@
 
 namespace mercato::kernel {
 
-ConnectionPool::ConnectionPool(Factory factory, HealthCheck healthy, std::size_t max_size,
+ConnectionPool::ConnectionPool(Factory factory, Checks checks, std::size_t max_size,
                                std::chrono::milliseconds acquire_timeout)
-    : factory_(std::move(factory)), healthy_(std::move(healthy)), max_size_(max_size), acquire_timeout_(acquire_timeout) {}
+    : factory_(std::move(factory)), checks_(std::move(checks)), max_size_(max_size), acquire_timeout_(acquire_timeout) {}
 
 ConnectionPool::Lease::~Lease() {
     if (session_) pool_->release(std::move(session_));
@@ -27,11 +27,20 @@ ConnectionPool::Lease ConnectionPool::acquire() {
     ++stats_.in_use;
     ++stats_.acquired_total;
     if (!idle_.empty()) {
-        auto session = std::move(idle_.back());
+        Idle idle = std::move(idle_.back());
         idle_.pop_back();
-        return Lease(*this, std::move(session));
+        const bool stale = checks_.probe && std::chrono::steady_clock::now() - idle.since >= checks_.probe_after_idle;
+        if (!stale) return Lease(*this, std::move(idle.session));
+        // A connection that sat idle may have died with the server (a restart, a proxy's idle
+        // timeout); finding out here costs a round trip, finding out in the caller's query a failure.
+        lock.unlock();
+        if (checks_.probe(*idle.session)) return Lease(*this, std::move(idle.session));
+        spdlog::warn("replacing a database connection that died while idle");
+        idle.session.reset();
+        lock.lock();
+    } else {
+        ++stats_.open;
     }
-    ++stats_.open;
     lock.unlock();
     try {
         return Lease(*this, factory_());
@@ -46,7 +55,7 @@ ConnectionPool::Lease ConnectionPool::acquire() {
 }
 
 void ConnectionPool::release(std::unique_ptr<soci::session> session) {
-    const bool keep = healthy_(*session);
+    const bool keep = checks_.after_use(*session);
     if (!keep) {
         spdlog::warn("dropping a broken database connection");
         session.reset();
@@ -54,7 +63,7 @@ void ConnectionPool::release(std::unique_ptr<soci::session> session) {
     std::lock_guard lock(mutex_);
     --stats_.in_use;
     if (keep) {
-        idle_.push_back(std::move(session));
+        idle_.push_back({std::move(session), std::chrono::steady_clock::now()});
     } else {
         --stats_.open;
     }

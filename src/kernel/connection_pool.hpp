@@ -16,7 +16,13 @@ public:
     using Factory = std::function<std::unique_ptr<soci::session>()>;
     using HealthCheck = std::function<bool(soci::session&)>;
 
-    ConnectionPool(Factory factory, HealthCheck healthy, std::size_t max_size, std::chrono::milliseconds acquire_timeout);
+    struct Checks {
+        HealthCheck after_use;  // cheap, local: may this session go back to the pool?
+        HealthCheck probe;      // a round trip, for a session that sat idle; empty when never needed
+        std::chrono::milliseconds probe_after_idle{5000};
+    };
+
+    ConnectionPool(Factory factory, Checks checks, std::size_t max_size, std::chrono::milliseconds acquire_timeout);
 
     // A borrowed session; goes back to the pool on destruction, or is dropped when it is no longer healthy.
     class Lease {
@@ -40,13 +46,17 @@ private:
     void release(std::unique_ptr<soci::session> session);
 
     Factory factory_;
-    HealthCheck healthy_;
+    Checks checks_;
     std::size_t max_size_;
     std::chrono::milliseconds acquire_timeout_;
 
     mutable std::mutex mutex_;
     std::condition_variable freed_;
-    std::vector<std::unique_ptr<soci::session>> idle_;
+    struct Idle {
+        std::unique_ptr<soci::session> session;
+        std::chrono::steady_clock::time_point since;
+    };
+    std::vector<Idle> idle_;
     PoolStats stats_;
 };
 

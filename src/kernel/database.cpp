@@ -97,10 +97,19 @@ std::shared_ptr<Database> Database::open(const DatabaseOptions& options, std::ve
     impl->modules = std::move(modules);
     Impl* self = impl.get();
     if (impl->url.backend == Backend::postgresql) {
-        impl->shared_pool = std::make_unique<ConnectionPool>(
-            [self] { return self->open_postgresql(); },
+        ConnectionPool::Checks checks{
             [](soci::session& s) { return PQstatus(pg_handle(s)) == CONNECTION_OK && PQtransactionStatus(pg_handle(s)) == PQTRANS_IDLE; },
-            options.pool_size, options.acquire_timeout);
+            [](soci::session& s) {
+                try {
+                    s << "SELECT 1";
+                    return true;
+                } catch (const std::exception&) {
+                    return false;
+                }
+            },
+            options.probe_after_idle};
+        impl->shared_pool = std::make_unique<ConnectionPool>([self] { return self->open_postgresql(); }, std::move(checks),
+                                                             options.pool_size, options.acquire_timeout);
     } else {
         std::error_code ec;
         std::filesystem::create_directories(impl->url.sqlite_dir, ec);
@@ -108,9 +117,11 @@ std::shared_ptr<Database> Database::open(const DatabaseOptions& options, std::ve
             throw ConfigError(fmt::format("cannot create database directory '{}': {}", impl->url.sqlite_dir, ec.message()));
         }
         for (const auto& m : impl->modules) {
+            // A SQLite file cannot go away under an open connection: no probe needed.
             impl->sqlite_modules[m].pool = std::make_unique<ConnectionPool>(
                 [self, m] { return self->open_sqlite(m); },
-                [](soci::session& s) { return sqlite_api::sqlite3_get_autocommit(sqlite_handle(s)) != 0; },
+                ConnectionPool::Checks{[](soci::session& s) { return sqlite_api::sqlite3_get_autocommit(sqlite_handle(s)) != 0; },
+                                       {}, {}},
                 options.pool_size, options.acquire_timeout);
         }
     }

@@ -25,6 +25,8 @@ struct DatabaseOptions {
     std::string sqlite_synchronous = "full";
     int busy_timeout_ms = 5000;
     std::chrono::milliseconds acquire_timeout{10'000};
+    // A PostgreSQL connection idle this long is probed before use, so one that died meanwhile is replaced.
+    std::chrono::milliseconds probe_after_idle{5'000};
 };
 
 struct PoolStats {
