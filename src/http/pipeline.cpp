@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <arpa/inet.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -56,6 +58,15 @@ std::string client_address(std::string_view peer, std::string_view forwarded_for
         if (!hop.empty() && !trusted(hop)) return std::string(hop);
     }
     return std::string(peer);
+}
+
+std::string rate_limit_subject(std::string_view address) {
+    in6_addr v6{};
+    const std::string text(address);
+    if (::inet_pton(AF_INET6, text.c_str(), &v6) != 1 || IN6_IS_ADDR_V4MAPPED(&v6)) return text;
+    // One IPv6 subscriber usually holds a whole /64: a bucket per address would let them rotate past it.
+    return fmt::format("{:02x}{:02x}:{:02x}{:02x}:{:02x}{:02x}:{:02x}{:02x}::/64", v6.s6_addr[0], v6.s6_addr[1],
+                       v6.s6_addr[2], v6.s6_addr[3], v6.s6_addr[4], v6.s6_addr[5], v6.s6_addr[6], v6.s6_addr[7]);
 }
 
 std::string choose_request_id(std::string_view client_value) {
@@ -132,7 +143,8 @@ std::optional<Response> Pipeline::throttle(const Request& request, RouteClass ra
     const BucketPolicy policy{policy_it->second.rate_per_sec, policy_it->second.burst};
     // A signed-in user has a bucket of their own as well, so many users behind one NAT address
     // are limited by the address bucket only when they flood together.
-    RateDecision decision = limiter_.take(fmt::format("{}|ip|{}", class_name(rate_class), request.client_address), policy, now);
+    RateDecision decision =
+        limiter_.take(fmt::format("{}|ip|{}", class_name(rate_class), rate_limit_subject(request.client_address)), policy, now);
     if (decision.allowed && request.principal) {
         decision = limiter_.take(fmt::format("{}|user|{}", class_name(rate_class), request.principal->user_id), policy, now);
     }

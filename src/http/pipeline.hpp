@@ -53,6 +53,9 @@ private:
 std::string client_address(std::string_view peer, std::string_view forwarded_for,
                            const std::vector<std::string>& trusted_proxies);
 
+// What an address is rate limited as: itself for IPv4, its /64 for IPv6.
+std::string rate_limit_subject(std::string_view address);
+
 // The client's X-Request-Id when it is a sane token (printable, at most 128 characters), else a new id.
 std::string choose_request_id(std::string_view client_value);
 

@@ -1,4 +1,4 @@
-// Who the client is behind a load balancer, and how log lines quote text as JSON.
+// Who the client is behind a load balancer, what it is rate limited as, and how log lines quote text as JSON.
 #include <doctest/doctest.h>
 
 #include "http/pipeline.hpp"
@@ -25,4 +25,13 @@ TEST_CASE("json_quote escapes quotes, backslashes and control characters") {
     CHECK(json_quote("plain") == "\"plain\"");
     CHECK(json_quote("say \"hi\"\\") == "\"say \\\"hi\\\"\\\\\"");
     CHECK(json_quote("a\nb\tc\x01") == "\"a\\nb\\tc\\u0001\"");
+}
+
+TEST_CASE("IPv4 addresses are limited one by one, IPv6 addresses by their /64") {
+    using mercato::http::rate_limit_subject;
+    CHECK(rate_limit_subject("203.0.113.9") == "203.0.113.9");
+    CHECK(rate_limit_subject("::ffff:203.0.113.9") == "::ffff:203.0.113.9");
+    CHECK(rate_limit_subject("2001:db8:1:2::1") == rate_limit_subject("2001:db8:1:2:ffff::9"));
+    CHECK(rate_limit_subject("2001:db8:1:2::1") != rate_limit_subject("2001:db8:1:3::1"));
+    CHECK(rate_limit_subject("2001:db8:1:2::1") == "2001:0db8:0001:0002::/64");
 }
