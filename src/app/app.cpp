@@ -14,8 +14,12 @@ namespace mercato::app {
 struct App::Parts {
     explicit Parts(kernel::Config cfg, std::vector<kernel::MigrationFile> files)
         : config(std::move(cfg)), features(config.features) {
-        const kernel::DatabaseOptions options{config.db_url, config.db_pool_size, config.sqlite_synchronous,
-                                              config.busy_timeout_ms};
+        kernel::DatabaseOptions options;
+        options.url = config.db_url;
+        options.pool_size = config.db_pool_size;
+        options.sqlite_synchronous = config.sqlite_synchronous;
+        options.busy_timeout_ms = config.busy_timeout_ms;
+        options.group_commit = config.group_commit;
         plan = kernel::plan_migrations(kernel::parse_db_url(config.db_url).backend, files);
         db = kernel::Database::open(options, kernel::migration_modules(plan));
         workers = std::make_unique<kernel::WorkerPool>(static_cast<std::size_t>(config.workers));
@@ -41,6 +45,10 @@ struct App::Parts {
         gauge("waiting", [](const kernel::PoolStats& s) { return s.waiting; });
         metrics.gauge("mercato_db_pool_acquire_timeouts", "Requests that found no free database connection in time", {},
                       [db = db] { return static_cast<double>(db->stats().acquire_timeouts); });
+        metrics.gauge("mercato_db_write_transactions", "Write transactions run", {},
+                      [db = db] { return static_cast<double>(db->stats().write_transactions); });
+        metrics.gauge("mercato_db_commits", "Commits (fewer than writes when writers share one)", {},
+                      [db = db] { return static_cast<double>(db->stats().commits); });
     }
 
     kernel::Config config;

@@ -73,11 +73,12 @@ void read_strings(const toml::table& table, std::string_view section, std::strin
 }
 
 void read_database(const toml::table& t, Config& cfg) {
-    reject_unknown_keys(t, "database", {"url", "pool_size", "sqlite_synchronous", "busy_timeout_ms"});
+    reject_unknown_keys(t, "database", {"url", "pool_size", "sqlite_synchronous", "busy_timeout_ms", "group_commit"});
     read(t, "database", "url", cfg.db_url);
     read(t, "database", "pool_size", cfg.db_pool_size);
     read(t, "database", "sqlite_synchronous", cfg.sqlite_synchronous);
     read(t, "database", "busy_timeout_ms", cfg.busy_timeout_ms);
+    read(t, "database", "group_commit", cfg.group_commit);
 }
 
 void read_server(const toml::table& t, Config& cfg) {

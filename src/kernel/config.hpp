@@ -26,6 +26,7 @@ struct Config {
     std::size_t db_pool_size = 8;
     std::string sqlite_synchronous = "full";
     int busy_timeout_ms = 5000;
+    bool group_commit = true;
 
     int port = 8080;
     std::string bind_address = "127.0.0.1";

@@ -1,6 +1,7 @@
 #include "kernel/database.hpp"
 
 #include <filesystem>
+#include <atomic>
 #include <map>
 #include <mutex>
 
@@ -13,6 +14,7 @@
 
 #include "kernel/config.hpp"
 #include "kernel/connection_pool.hpp"
+#include "kernel/group_commit.hpp"
 #include "kernel/problem.hpp"
 
 namespace mercato::kernel {
@@ -44,19 +46,66 @@ sqlite_api::sqlite3* sqlite_handle(soci::session& session) {
     return static_cast<soci::sqlite3_session_backend*>(session.get_backend())->conn_;
 }
 
+void begin(soci::session& session, const char* statement) {
+    try {
+        session << statement;
+    } catch (const soci::soci_error& e) {
+        // Another process holds the module's file past busy_timeout: a moment's unavailability, not a bug.
+        if (std::string_view(e.what()).find("database is locked") != std::string_view::npos) {
+            throw Problem::unavailable("the database is busy; try again shortly");
+        }
+        throw;
+    }
+}
+
+void rollback_quietly(soci::session& session) {
+    try {
+        session << "ROLLBACK";
+    } catch (...) {
+        // The connection is gone; the pool's health check drops it when the lease ends.
+    }
+}
+
+// One SQLite transaction for a batch of writers, each in its own savepoint.
+void run_batch(ConnectionPool& pool, std::vector<GroupCommit::Job*>& batch) {
+    auto lease = pool.acquire();
+    soci::session& session = *lease;
+    begin(session, "BEGIN IMMEDIATE");
+    try {
+        for (GroupCommit::Job* job : batch) {
+            session << "SAVEPOINT writer";
+            try {
+                (*job->work)(session);
+                session << "RELEASE writer";
+            } catch (...) {
+                job->error = std::current_exception();
+                session << "ROLLBACK TO writer";
+                session << "RELEASE writer";
+            }
+        }
+        session << "COMMIT";
+    } catch (...) {
+        rollback_quietly(session);
+        throw;
+    }
+}
+
 }  // namespace
 
 struct Database::Impl {
     DatabaseOptions options;
     DbUrl url;
     std::vector<std::string> modules;
-    // PostgreSQL: one pool shared by every module. SQLite: one pool and one write lock per module,
+    // PostgreSQL: one pool shared by every module. SQLite: one pool and one writer queue per module,
     // because each module's file has its own write lock and its connections attach only that file.
     std::unique_ptr<ConnectionPool> shared_pool;
     struct SqliteModule {
+        explicit SqliteModule(std::size_t max_batch) : writers(max_batch) {}
         std::unique_ptr<ConnectionPool> pool;
-        std::mutex write_lock;
+        GroupCommit writers;
     };
+    std::atomic<std::uint64_t> writes{0};
+    std::atomic<std::uint64_t> commits{0};
     std::map<std::string, SqliteModule, std::less<>> sqlite_modules;
 
     ConnectionPool& pool_for(std::string_view module) {
@@ -118,7 +167,8 @@ std::shared_ptr<Database> Database::open(const DatabaseOptions& options, std::ve
         }
         for (const auto& m : impl->modules) {
             // A SQLite file cannot go away under an open connection: no probe needed.
-            impl->sqlite_modules[m].pool = std::make_unique<ConnectionPool>(
+            auto& module = impl->sqlite_modules.try_emplace(m, options.group_commit ? 256 : 1).first->second;
+            module.pool = std::make_unique<ConnectionPool>(
                 [self, m] { return self->open_sqlite(m); },
                 ConnectionPool::Checks{[](soci::session& s) { return sqlite_api::sqlite3_get_autocommit(sqlite_handle(s)) != 0; },
                                        {}, {}},
@@ -156,8 +206,10 @@ void Database::ping() {
 }
 
 PoolStats Database::stats() const {
-    if (impl_->shared_pool) return impl_->shared_pool->stats();
-    PoolStats total;
+    PoolStats total = impl_->shared_pool ? impl_->shared_pool->stats() : PoolStats{};
+    total.write_transactions = impl_->writes.load();
+    total.commits = impl_->commits.load();
+    if (impl_->shared_pool) return total;
     for (const auto& [name, module] : impl_->sqlite_modules) {
         const PoolStats s = module.pool->stats();
         total.open += s.open;
@@ -178,33 +230,29 @@ void ModuleDb::run(bool transaction, const SessionFn& fn) const {
         fn(*lease);
         return;
     }
-    std::unique_lock<std::mutex> writer;
-    if (!impl.shared_pool) writer = std::unique_lock(impl.sqlite_modules.find(name_)->second.write_lock);
-    auto lease = impl.pool_for(name_).acquire();
-    soci::session& session = *lease;
-    try {
-        session << (impl.shared_pool ? "BEGIN" : "BEGIN IMMEDIATE");
-    } catch (const soci::soci_error& e) {
-        // Another process holds the module's file past busy_timeout: a moment's unavailability, not a bug.
-        if (std::string_view(e.what()).find("database is locked") != std::string_view::npos) {
-            throw Problem::unavailable("the database is busy; try again shortly");
-        }
-        throw;
+    ++impl.writes;
+    if (!impl.shared_pool) {
+        auto& module = impl.sqlite_modules.find(name_)->second;
+        module.writers.run(fn, [&](std::vector<GroupCommit::Job*>& batch) {
+            run_batch(*module.pool, batch);
+            ++impl.commits;
+        });
+        return;
     }
+    auto lease = impl.shared_pool->acquire();
+    soci::session& session = *lease;
+    begin(session, "BEGIN");
     try {
         fn(session);
-        // On PostgreSQL an error that fn caught still aborts the transaction, and COMMIT would then
+        // An error that fn caught still aborts a PostgreSQL transaction, and COMMIT would then
         // quietly roll back: the caller must not believe its write was stored.
-        if (impl.shared_pool && PQtransactionStatus(pg_handle(session)) == PQTRANS_INERROR) {
+        if (PQtransactionStatus(pg_handle(session)) == PQTRANS_INERROR) {
             throw std::runtime_error("the transaction was aborted by an earlier SQL error");
         }
         session << "COMMIT";
+        ++impl.commits;
     } catch (...) {
-        try {
-            session << "ROLLBACK";
-        } catch (...) {
-            // The connection is gone; the pool's health check drops it when the lease ends.
-        }
+        rollback_quietly(session);
         throw;
     }
 }

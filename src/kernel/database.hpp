@@ -24,6 +24,7 @@ struct DatabaseOptions {
     std::size_t pool_size = 8;
     std::string sqlite_synchronous = "full";
     int busy_timeout_ms = 5000;
+    bool group_commit = true;  // SQLite: writers waiting for a module's file share one commit
     std::chrono::milliseconds acquire_timeout{10'000};
     // A PostgreSQL connection idle this long is probed before use, so one that died meanwhile is replaced.
     std::chrono::milliseconds probe_after_idle{5'000};
@@ -35,6 +36,8 @@ struct PoolStats {
     std::size_t waiting = 0;
     std::uint64_t acquired_total = 0;
     std::uint64_t acquire_timeouts = 0;
+    std::uint64_t write_transactions = 0;  // write() calls that ran
+    std::uint64_t commits = 0;             // fewer than writes on SQLite, where waiting writers share a commit
 };
 
 using SessionFn = std::function<void(soci::session&)>;
@@ -55,9 +58,11 @@ public:
         return invoke(false, std::forward<F>(f));
     }
 
-    // Runs f inside one transaction: committed when f returns, rolled back when it throws.
-    // On SQLite, writers of one module queue on an in-process lock and BEGIN IMMEDIATE, so a
-    // caller never sees SQLITE_BUSY; on PostgreSQL, transactions run concurrently.
+    // Runs f inside one transaction: committed when f returns, rolled back when it throws; it
+    // returns only once the commit is durable. On SQLite the writers of one module queue in-process
+    // (so none sees SQLITE_BUSY) and those waiting together share one commit, each in a savepoint of
+    // its own, so one writer's failure undoes only its own work. On PostgreSQL, transactions run
+    // concurrently.
     template <class F>
     auto write(F&& f) const {
         return invoke(true, std::forward<F>(f));

@@ -27,3 +27,26 @@ TEST_CASE("each module gets its own SQLite file, in WAL mode with synchronous FU
         CHECK(synchronous == 2);  // FULL
     });
 }
+
+TEST_CASE("with group commit off, every SQLite write is a commit of its own") {
+    auto t = suite_database();
+    DatabaseOptions options;
+    options.url = t->url();
+    options.group_commit = false;
+    auto db = Database::open(options, {"alpha", "beta"});
+    fixture_migrator(*db).apply();
+    std::vector<std::thread> writers;
+    for (int i = 0; i < 4; ++i) {
+        writers.emplace_back([&, i] {
+            for (int j = 0; j < 10; ++j) {
+                const std::string id = "s" + std::to_string(i) + "_" + std::to_string(j);
+                db->module("alpha").write([&](soci::session& sql) {
+                    sql << "INSERT INTO alpha.items (id, name) VALUES (:id, 'single')", soci::use(id);
+                });
+            }
+        });
+    }
+    for (auto& w : writers) w.join();
+    CHECK(db->stats().commits == db->stats().write_transactions);
+    CHECK(count_items(*db) == 41);
+}

@@ -14,6 +14,7 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.db_pool_size == defaults.db_pool_size);
     CHECK(from_file.sqlite_synchronous == defaults.sqlite_synchronous);
     CHECK(from_file.busy_timeout_ms == defaults.busy_timeout_ms);
+    CHECK(from_file.group_commit == defaults.group_commit);
     CHECK(from_file.port == defaults.port);
     CHECK(from_file.bind_address == defaults.bind_address);
     CHECK(from_file.io_threads == defaults.io_threads);
