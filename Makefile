@@ -20,10 +20,11 @@ run: build
 	$(BUILD_DIR)/mercato serve
 
 test: build
-	scripts/run-tests.sh $(BUILD_DIR)
+	scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) --output-on-failure --timeout 600
 
 bench: build
 	bench/http_ceiling.sh $(BUILD_DIR)
+	scripts/with-postgres.sh bench/durable_writes.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -23,7 +23,10 @@ mercato_bin="$build_dir/mercato"
 [[ -x $bare_bin ]] || die "missing $bare_bin"
 [[ -x $mercato_bin ]] || die "missing $mercato_bin"
 command -v wrk >/dev/null || die "wrk is not installed"
-results_file="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/RESULTS.md"
+bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+results_file="$bench_dir/RESULTS.md"
+# shellcheck source=bench/results.sh
+source "$bench_dir/results.sh"
 
 tmp=$(mktemp -d)
 bare_pid=""
@@ -114,10 +117,6 @@ rss_mb() { # PID FIELD (VmRSS or VmHWM)
     awk -v field="$2:" '$1 == field {printf "%.1f", $2 / 1024; found = 1} END {exit !found}' "/proc/$1/status"
 }
 
-median() {
-    printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1}
-        END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
-}
 
 # Run from the temp dir with MERCATO_* cleared so neither config/mercato.toml
 # nor the caller's environment changes what is measured: defaults only.
@@ -209,8 +208,6 @@ verdict() { # VALUE OP LIMIT -> met/missed
     }'
 }
 
-cpu_model=$(awk -F': *' '/^model name/ {print $2; exit}' /proc/cpuinfo)
-mem_total=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
 healthz_pct=$(awk -v r="${ratio[1]}" 'BEGIN {printf "%.0f%%", r * 100}')
 
@@ -219,7 +216,7 @@ section="$tmp/section.md"
     echo "## HTTP ceiling"
     echo
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "- Machine: $(nproc) CPUs, ${cpu_model:-unknown CPU}, $mem_total RAM"
+    machine_line
     echo "- Build: ${build_type:-unknown} ($build_dir)"
     echo "- Servers: bare Beast server and \`mercato serve --threads 1\` (default logging, fresh SQLite data dir), 1 I/O thread each"
     echo "- Command: \`wrk ${WRK_ARGS[*]} <url>\`, $ROUNDS rounds with the targets interleaved; medians shown"
@@ -247,25 +244,7 @@ section="$tmp/section.md"
     echo "- mercato idle RSS < $MAX_IDLE_RSS_MB MB: $(verdict "$mercato_idle" "<" "$MAX_IDLE_RSS_MB") ($mercato_idle MB)"
 } >"$section"
 
-# Replace the old "## HTTP ceiling" section in place (up to the next "## "
-# heading), keep every other section, and append when there is none yet.
-[[ -f $results_file ]] || : >"$results_file"
-awk -v section="$section" '
-    function emit(  line) {
-        while ((getline line < section) > 0) print line
-        close(section)
-        done = 1
-    }
-    /^## HTTP ceiling/ {if (!done) emit(); skip = 1; next}
-    skip && /^## / {skip = 0; print ""}
-    !skip {print; last = $0}
-    END {
-        if (!done) {
-            if (NR > 0 && last != "") print ""
-            emit()
-        }
-    }' "$results_file" >"$tmp/RESULTS.md"
-cat "$tmp/RESULTS.md" >"$results_file"
+write_section "## HTTP ceiling" "$section" "$results_file"
 
 cat "$section"
 echo "(written to $results_file)" >&2

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs every test tier. The PostgreSQL tier gets a throwaway PostgreSQL 15 started here (initdb into
-# a temp dir, a free port on 127.0.0.1), stopped by pid at the end, also on failure.
+# Runs a command beside a throwaway PostgreSQL 15 (initdb into a temp dir, a free port on 127.0.0.1),
+# with MERCATO_TEST_PG_URL naming an empty database in it; stops the server by pid at the end, also
+# on failure, and exits with the command's status. Used by `make test` and `make bench`.
+#
+# Usage: scripts/with-postgres.sh COMMAND [ARGS...]
 set -euo pipefail
-build_dir=$(cd "${1:-build}" && pwd)
+[ $# -ge 1 ] || { echo "usage: scripts/with-postgres.sh COMMAND [ARGS...]" >&2; exit 2; }
 pgbin=/usr/lib/postgresql/15/bin
 
 pgroot=$(mktemp -d /tmp/mercato-pg-XXXXXX)
@@ -48,6 +51,5 @@ done
 "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U mercato mercato_test
 
 export MERCATO_TEST_PG_URL="postgresql://mercato@127.0.0.1:$port/mercato_test"
-echo "PostgreSQL 15 for tests on 127.0.0.1:$port (pid $pgpid)"
-cd "$build_dir"
-ctest --output-on-failure --timeout 600
+echo "PostgreSQL 15 on 127.0.0.1:$port (pid $pgpid)"
+"$@"
