@@ -51,7 +51,7 @@ section="$tmp/section.md"
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     machine_line
     echo "- Each write: one transaction inserting a row with a 500-byte payload, acknowledged only after its commit"
-    echo "  (SQLite WAL with synchronous=FULL; PostgreSQL with synchronous_commit on); $WRITES writes per round,"
+    echo "  (SQLite WAL with synchronous=FULL; PostgreSQL 15 with synchronous_commit on, fsync ${MERCATO_PG_FSYNC:-as configured}); $WRITES writes per round,"
     echo "  $ROUNDS rounds, medians shown; commits counts the COMMITs one round needed"
     echo
     echo "| configuration | writer threads | writes/s | commits | p50 ms | p99 ms |"
