@@ -154,6 +154,7 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     asio::awaitable<void> linger(Connection& conn);
     asio::awaitable<Response> respond(Request& request, std::string_view target, const Route*& route,
                                       std::chrono::steady_clock::time_point started);
+    std::string body_too_large() const { return fmt::format("the request body exceeds {} bytes", config.body_limit); }
     void begin_shutdown();
     void forget(Connection* conn);
     void finish_if_drained();
@@ -282,7 +283,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
             break;
         }
         if (header_ec == bhttp::error::body_limit) {
-            co_await reject(*conn, 413, fmt::format("the request body exceeds {} bytes", config.body_limit), 11);
+            co_await reject(*conn, 413, body_too_large(), 11);
             break;
         }
         if (header_ec) {
@@ -299,7 +300,7 @@ asio::awaitable<void> Server::Impl::serve(std::shared_ptr<Connection> conn) {
             conn->expire_in(config.body_timeout_ms);
             auto [body_ec, body_bytes] = co_await bhttp::async_read(conn->socket, buffer, parser, use_tuple);
             if (body_ec == bhttp::error::body_limit) {
-                co_await reject(*conn, 413, fmt::format("the request body exceeds {} bytes", config.body_limit), version);
+                co_await reject(*conn, 413, body_too_large(), version);
                 break;
             }
             if (body_ec) {

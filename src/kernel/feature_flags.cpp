@@ -1,11 +1,11 @@
 #include "kernel/feature_flags.hpp"
 
-#include <openssl/sha.h>
-
 #include <charconv>
 #include <cstdint>
 #include <stdexcept>
 #include <utility>
+
+#include "kernel/hashing.hpp"
 
 namespace mercato::kernel {
 
@@ -19,9 +19,7 @@ std::uint64_t stable_hash(std::string_view flag, std::string_view salt, std::str
     input.reserve(flag.size() + salt.size() + subject.size());
     input.append(flag).append(salt).append(subject);
 
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(), digest);
-
+    const Sha256Digest digest = sha256(input);
     std::uint64_t value = 0;
     for (int i = 0; i < 8; ++i) value = (value << 8) | digest[i];
     return value;

@@ -6,16 +6,20 @@
 
 namespace mercato::kernel {
 
-std::string sha256_hex(std::string_view data) {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+Sha256Digest sha256(std::string_view data) {
+    Sha256Digest digest{};
     unsigned int length = 0;
     EVP_Digest(data.data(), data.size(), digest.data(), &length, EVP_sha256(), nullptr);
+    return digest;
+}
+
+std::string sha256_hex(std::string_view data) {
     static constexpr char hex[] = "0123456789abcdef";
     std::string out;
-    out.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0xf];
+    out.reserve(64);
+    for (const std::uint8_t byte : sha256(data)) {
+        out += hex[byte >> 4];
+        out += hex[byte & 0xf];
     }
     return out;
 }
