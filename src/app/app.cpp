@@ -1,8 +1,11 @@
 #include "app/app.hpp"
 
+#include "http/bus_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "kernel/bus/bus.hpp"
+#include "kernel/bus/bus_schema.hpp"
 #include "kernel/database.hpp"
 #include "kernel/feature_flags.hpp"
 #include "kernel/metrics.hpp"
@@ -20,15 +23,33 @@ struct App::Parts {
         options.sqlite_synchronous = config.sqlite_synchronous;
         options.busy_timeout_ms = config.busy_timeout_ms;
         options.group_commit = config.group_commit;
-        plan = kernel::plan_migrations(kernel::parse_db_url(config.db_url).backend, files);
-        db = kernel::Database::open(options, kernel::migration_modules(plan));
+        const auto backend = kernel::parse_db_url(config.db_url).backend;
+        plan = kernel::plan_migrations(backend, files);
+        const auto modules = kernel::migration_modules(plan);
+        // Every module's schema carries the bus's tables, created before the module's own migrations.
+        auto bus_plan = kernel::bus::bus_migrations(backend, modules);
+        plan.insert(plan.begin(), bus_plan.begin(), bus_plan.end());
+        db = kernel::Database::open(options, modules);
+        bus = std::make_unique<kernel::bus::Bus>(db, metrics, bus_options(config));
         workers = std::make_unique<kernel::WorkerPool>(static_cast<std::size_t>(config.workers));
         register_pool_gauges();
         http::register_ops_routes(router, metrics, [this] {
             db->ping();
             return kernel::Migrator(*db, plan).pending();
         });
+        http::register_bus_routes(router, *bus);
         server = std::make_unique<http::Server>(config, router, *workers, metrics);
+    }
+
+    static kernel::bus::BusOptions bus_options(const kernel::Config& config) {
+        kernel::bus::BusOptions options;
+        options.max_attempts = config.bus_max_attempts;
+        options.backoff_initial = std::chrono::milliseconds(config.bus_backoff_initial_ms);
+        options.backoff_max = std::chrono::milliseconds(config.bus_backoff_max_ms);
+        options.poll_interval = std::chrono::milliseconds(config.bus_poll_interval_ms);
+        options.batch_size = config.bus_batch_size;
+        options.retention = std::chrono::hours(config.bus_retention_hours);
+        return options;
     }
 
     // A handler that outlived the shutdown grace still runs on a worker and reads its request from
@@ -56,6 +77,7 @@ struct App::Parts {
     kernel::MetricsRegistry metrics;
     std::vector<kernel::Migration> plan;
     std::shared_ptr<kernel::Database> db;
+    std::unique_ptr<kernel::bus::Bus> bus;
     std::unique_ptr<kernel::WorkerPool> workers;
     http::Router router;
     std::unique_ptr<http::Server> server;
@@ -72,7 +94,10 @@ std::vector<std::string> App::pending_migrations() { return kernel::Migrator(*pa
 std::uint16_t App::listen() { return parts_->server->listen(); }
 
 bool App::run(bool handle_signals) {
-    if (!parts_->server->run(handle_signals)) return false;
+    parts_->bus->start();
+    const bool drained = parts_->server->run(handle_signals);
+    parts_->bus->stop();
+    if (!drained) return false;
     // Handlers still on workers reference requests owned by the server's sessions: let them finish first.
     parts_->workers->join();
     return true;
@@ -81,6 +106,8 @@ bool App::run(bool handle_signals) {
 void App::shutdown() { parts_->server->shutdown(); }
 
 kernel::Database& App::database() { return *parts_->db; }
+kernel::bus::Bus& App::bus() { return *parts_->bus; }
+void App::set_authenticator(http::Authenticator authenticate) { parts_->server->set_authenticator(std::move(authenticate)); }
 const kernel::Config& App::config() const { return parts_->config; }
 const kernel::FeatureFlags& App::features() const { return parts_->features; }
 http::Router& App::router() { return parts_->router; }

@@ -7,12 +7,17 @@
 #include <string>
 #include <vector>
 
+#include "http/request.hpp"
 #include "kernel/config.hpp"
 #include "kernel/migration_source.hpp"
 
 namespace mercato::kernel {
 class Database;
 class FeatureFlags;
+}
+
+namespace mercato::kernel::bus {
+class Bus;
 }
 
 namespace mercato::http {
@@ -33,13 +38,17 @@ public:
 
     // Binds the port (config.port, 0 for any) and returns it.
     std::uint16_t listen();
-    // Serves until shutdown() or, with handle_signals, SIGTERM/SIGINT; in-flight work is finished.
+    // Starts the event bus's consumers, then serves until shutdown() or, with handle_signals, SIGTERM/SIGINT; in-flight work is finished.
     // Returns false when the grace period ran out first: handlers may still be running, and
     // destroying the app waits for them, so a process that must stop now should exit instead.
     bool run(bool handle_signals);
     void shutdown();
 
     kernel::Database& database();
+    // The event bus: modules publish on it and subscribe to it (before run()).
+    kernel::bus::Bus& bus();
+    // Resolves bearer tokens for every request (the users module's token verifier; tests use their own).
+    void set_authenticator(http::Authenticator authenticate);
     const kernel::Config& config() const;
     // The [features] of the configuration, for modules rolling out a change gradually.
     const kernel::FeatureFlags& features() const;

@@ -15,10 +15,6 @@
 
 namespace mercato::http {
 
-// Resolves a bearer token to a principal, or nullopt when the token is not valid. It must not
-// block (it runs on the I/O thread): verifying a signed token is fine, a database lookup is not.
-using Authenticator = std::function<std::optional<Principal>(std::string_view bearer_token)>;
-
 class Pipeline {
 public:
     Pipeline(const kernel::Config& config, const Router& router, kernel::MetricsRegistry& metrics);

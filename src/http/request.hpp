@@ -1,6 +1,7 @@
 // An HTTP request as modules see it: no Beast, just strings, parsed parameters and lazy JSON.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +19,10 @@ struct Principal {
     std::string user_id;
     std::string role;
 };
+
+// Resolves a bearer token to a principal, or nullopt when the token is not valid. It must not
+// block (it runs on the I/O thread): verifying a signed token is fine, a database lookup is not.
+using Authenticator = std::function<std::optional<Principal>(std::string_view bearer_token)>;
 
 class Request {
 public:

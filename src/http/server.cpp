@@ -425,6 +425,8 @@ Server::~Server() {
 }
 
 
+void Server::set_authenticator(Authenticator authenticate) { impl_->pipeline.set_authenticator(std::move(authenticate)); }
+
 std::uint16_t Server::listen() {
     const tcp::endpoint endpoint(asio::ip::make_address(impl_->config.bind_address),
                                  static_cast<std::uint16_t>(impl_->config.port));

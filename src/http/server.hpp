@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "http/request.hpp"
+
 namespace mercato::kernel {
 struct Config;
 class MetricsRegistry;
@@ -18,6 +20,9 @@ class Server {
 public:
     Server(const kernel::Config& config, const Router& router, kernel::WorkerPool& workers, kernel::MetricsRegistry& metrics);
     ~Server();
+
+    // Who a bearer token belongs to; without one, no request carries a principal.
+    void set_authenticator(Authenticator authenticate);
 
     // Binds config.bind_address:config.port (0: any free port) and returns the bound port.
     std::uint16_t listen();

@@ -119,6 +119,17 @@ void read_rate_limit(const toml::table& t, Config& cfg) {
     }
 }
 
+void read_bus(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "bus", {"max_attempts", "backoff_initial_ms", "backoff_max_ms", "poll_interval_ms",
+                                   "batch_size", "retention_hours"});
+    read(t, "bus", "max_attempts", cfg.bus_max_attempts);
+    read(t, "bus", "backoff_initial_ms", cfg.bus_backoff_initial_ms);
+    read(t, "bus", "backoff_max_ms", cfg.bus_backoff_max_ms);
+    read(t, "bus", "poll_interval_ms", cfg.bus_poll_interval_ms);
+    read(t, "bus", "batch_size", cfg.bus_batch_size);
+    read(t, "bus", "retention_hours", cfg.bus_retention_hours);
+}
+
 void read_log(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "log", {"level", "format"});
     read(t, "log", "level", cfg.log_level);
@@ -163,11 +174,12 @@ void apply_config_file(Config& cfg, const std::string& path) {
         throw ConfigError(fmt::format("config file '{}' line {}: {}", path, where.line, e.description()));
     }
     try {
-        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "log", "features"});
+        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "log", "features"});
         if (const auto* t = section(root, "database")) read_database(*t, cfg);
         if (const auto* t = section(root, "server")) read_server(*t, cfg);
         if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
         if (const auto* t = section(root, "rate_limit")) read_rate_limit(*t, cfg);
+        if (const auto* t = section(root, "bus")) read_bus(*t, cfg);
         if (const auto* t = section(root, "log")) read_log(*t, cfg);
         if (const auto* t = section(root, "features")) read_features(*t, cfg);
     } catch (const ConfigError& e) {
@@ -218,6 +230,13 @@ void validate(const Config& cfg) {
                                    std::pair{"idle_timeout_ms", cfg.idle_timeout_ms}}) {
         if (ms < 100) throw ConfigError(fmt::format("server.{} must be at least 100 ms", name));
     }
+    if (cfg.bus_max_attempts < 1) throw ConfigError("bus.max_attempts must be at least 1");
+    if (cfg.bus_backoff_initial_ms < 1 || cfg.bus_backoff_max_ms < cfg.bus_backoff_initial_ms) {
+        throw ConfigError("bus.backoff_initial_ms must be at least 1 and no more than bus.backoff_max_ms");
+    }
+    if (cfg.bus_poll_interval_ms < 10) throw ConfigError("bus.poll_interval_ms must be at least 10 ms");
+    if (cfg.bus_batch_size < 1 || cfg.bus_batch_size > 10'000) throw ConfigError("bus.batch_size must be 1 to 10000");
+    if (cfg.bus_retention_hours < 1) throw ConfigError("bus.retention_hours must be at least 1");
     for (const auto& [name, policy] : cfg.rate_limits) {
         if (policy.rate_per_sec <= 0 || policy.burst < 1) {
             throw ConfigError(fmt::format("rate_limit.{} needs rate > 0 and burst >= 1", name));

@@ -52,6 +52,16 @@ struct Config {
         {"read", {50, 200}},
     };
 
+    // The event bus: tries before a failing event is dead-lettered, the backoff between them, the
+    // polling safety net behind wake-ups, events per consumer transaction, and how long log rows
+    // that every group has passed are kept.
+    int bus_max_attempts = 8;
+    int bus_backoff_initial_ms = 200;
+    int bus_backoff_max_ms = 30'000;
+    int bus_poll_interval_ms = 1'000;
+    std::size_t bus_batch_size = 500;
+    int bus_retention_hours = 168;
+
     std::string log_level = "info";
     std::string log_format = "text";
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -16,6 +17,7 @@
 #include "kernel/connection_pool.hpp"
 #include "kernel/group_commit.hpp"
 #include "kernel/problem.hpp"
+#include "kernel/transaction_hooks.hpp"
 
 namespace mercato::kernel {
 
@@ -66,21 +68,42 @@ void rollback_quietly(soci::session& session) {
     }
 }
 
+// Switching a file to WAL needs it to itself, and SQLite answers "locked" at once instead of waiting
+// out busy_timeout, so a second server copy opening a new file retries for that long. The mode is
+// kept in the file: once it is WAL, connections find it so and skip the switch.
+void use_wal(soci::session& session, const std::string& module, std::chrono::milliseconds patience) {
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    while (true) {
+        std::string mode;
+        session << fmt::format("PRAGMA {}.journal_mode", module), soci::into(mode);
+        if (mode == "wal") return;
+        try {
+            session << fmt::format("PRAGMA {}.journal_mode = WAL", module), soci::into(mode);
+            if (mode == "wal") return;
+        } catch (const soci::soci_error& e) {
+            if (std::string_view(e.what()).find("locked") == std::string_view::npos ||
+                std::chrono::steady_clock::now() >= deadline) {
+                throw;
+            }
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
 // One SQLite transaction for a batch of writers, each in its own savepoint.
 void run_batch(ConnectionPool& pool, std::vector<GroupCommit::Job*>& batch) {
     auto lease = pool.acquire();
     soci::session& session = *lease;
+    CommitHooks hooks;
     begin(session, "BEGIN IMMEDIATE");
     try {
         for (GroupCommit::Job* job : batch) {
-            session << "SAVEPOINT writer";
+            Savepoint writer(session, "writer");
             try {
                 (*job->work)(session);
-                session << "RELEASE writer";
+                writer.release();
             } catch (...) {
                 job->error = std::current_exception();
-                session << "ROLLBACK TO writer";
-                session << "RELEASE writer";
             }
         }
         session << "COMMIT";
@@ -88,6 +111,7 @@ void run_batch(ConnectionPool& pool, std::vector<GroupCommit::Job*>& batch) {
         rollback_quietly(session);
         throw;
     }
+    hooks.run();
 }
 
 }  // namespace
@@ -120,7 +144,7 @@ struct Database::Impl {
         *session << fmt::format("PRAGMA busy_timeout = {}", options.busy_timeout_ms);
         *session << fmt::format("ATTACH DATABASE {} AS {}", sql_quote(file), module);
         *session << "PRAGMA foreign_keys = ON";
-        *session << fmt::format("PRAGMA {}.journal_mode = WAL", module);
+        use_wal(*session, module, std::chrono::milliseconds(options.busy_timeout_ms));
         *session << fmt::format("PRAGMA {}.synchronous = {}", module, options.sqlite_synchronous);
         return session;
     }
@@ -179,6 +203,7 @@ std::shared_ptr<Database> Database::open(const DatabaseOptions& options, std::ve
 }
 
 Backend Database::backend() const noexcept { return impl_->url.backend; }
+const std::string& Database::pg_conninfo() const noexcept { return impl_->url.pg_conninfo; }
 const std::vector<std::string>& Database::modules() const noexcept { return impl_->modules; }
 
 ModuleDb Database::module(std::string_view name) {
@@ -241,6 +266,7 @@ void ModuleDb::run(bool transaction, const SessionFn& fn) const {
     }
     auto lease = impl.shared_pool->acquire();
     soci::session& session = *lease;
+    CommitHooks hooks;
     begin(session, "BEGIN");
     try {
         fn(session);
@@ -255,6 +281,7 @@ void ModuleDb::run(bool transaction, const SessionFn& fn) const {
         rollback_quietly(session);
         throw;
     }
+    hooks.run();
 }
 
 void execute_script(soci::session& session, const std::string& sql) {

@@ -98,6 +98,9 @@ public:
     ~Database();
 
     Backend backend() const noexcept;
+    // PostgreSQL: the libpq connection string, for the few parts that need a connection of their
+    // own outside the pool (LISTEN, session advisory locks). "" on SQLite.
+    const std::string& pg_conninfo() const noexcept;
     const std::vector<std::string>& modules() const noexcept;
     ModuleDb module(std::string_view name);
 

@@ -57,23 +57,23 @@ struct Applied {
     std::string checksum;
 };
 
-bool table_exists(soci::session& sql, Backend backend, const std::string& module) {
+bool table_exists(soci::session& sql, Backend backend, const std::string& module, const std::string& table) {
     int count = 0;
     if (backend == Backend::postgresql) {
-        sql << "SELECT count(*) FROM information_schema.tables WHERE table_schema = :s AND table_name = 'schema_migrations'",
-            soci::use(module), soci::into(count);
+        sql << "SELECT count(*) FROM information_schema.tables WHERE table_schema = :s AND table_name = :t",
+            soci::use(module), soci::use(table), soci::into(count);
     } else {
-        sql << fmt::format("SELECT count(*) FROM {}.sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-                           module),
-            soci::into(count);
+        sql << fmt::format("SELECT count(*) FROM {}.sqlite_master WHERE type = 'table' AND name = :t", module),
+            soci::use(table), soci::into(count);
     }
     return count > 0;
 }
 
-std::map<int, std::string> applied_checksums(soci::session& sql, Backend backend, const std::string& module) {
+std::map<int, std::string> applied_checksums(soci::session& sql, Backend backend, const std::string& module,
+                                             const std::string& ledger) {
     std::map<int, std::string> applied;
-    if (!table_exists(sql, backend, module)) return applied;
-    soci::rowset<soci::row> rows = (sql.prepare << fmt::format("SELECT version, checksum FROM {}.schema_migrations", module));
+    if (!table_exists(sql, backend, module, ledger)) return applied;
+    soci::rowset<soci::row> rows = (sql.prepare << fmt::format("SELECT version, checksum FROM {}.{}", module, ledger));
     for (const auto& row : rows) applied[row.get<int>(0)] = row.get<std::string>(1);
     return applied;
 }
@@ -97,16 +97,21 @@ int stray_objects(soci::session& sql, Backend backend) {
     return count;
 }
 
-void ensure_table(soci::session& sql, const std::string& module) {
+void ensure_table(soci::session& sql, const std::string& module, const std::string& ledger) {
     sql << fmt::format(
-        "CREATE TABLE IF NOT EXISTS {}.schema_migrations ("
+        "CREATE TABLE IF NOT EXISTS {}.{} ("
         "version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
-        module);
+        module, ledger);
 }
 
 }  // namespace
 
-std::string Migration::id() const { return fmt::format("{}/{:04}_{}", module, version, name); }
+std::string Migration::id() const {
+    if (track.empty()) return fmt::format("{}/{:04}_{}", module, version, name);
+    return fmt::format("{}/{}/{:04}_{}", module, track, version, name);
+}
+
+std::string Migration::ledger() const { return track.empty() ? "schema_migrations" : track + "_schema_migrations"; }
 
 std::vector<Migration> plan_migrations(Backend backend, const std::vector<MigrationFile>& files) {
     const std::string own_dialect = backend == Backend::postgresql ? "pg" : "sqlite";
@@ -140,14 +145,16 @@ std::vector<Migration> plan_migrations(Backend backend, const std::vector<Migrat
     std::vector<Migration> plan;
     for (const auto& [key, entry] : chosen) {
         const auto& [parsed, file] = entry;
-        plan.push_back({parsed.module, parsed.version, parsed.name, file->content, sha256_hex(file->content)});
+        plan.push_back({parsed.module, parsed.version, parsed.name, file->content, sha256_hex(file->content), ""});
     }
     return plan;
 }
 
 std::vector<std::string> migration_modules(const std::vector<Migration>& plan) {
     std::set<std::string> modules;
-    for (const auto& m : plan) modules.insert(m.module);
+    for (const auto& m : plan) {
+        if (m.track.empty()) modules.insert(m.module);
+    }
     return {modules.begin(), modules.end()};
 }
 
@@ -155,11 +162,13 @@ Migrator::Migrator(Database& db, std::vector<Migration> plan) : db_(db), plan_(s
 
 std::vector<std::string> Migrator::pending() {
     std::vector<std::string> pending;
-    for (const auto& module : migration_modules(plan_)) {
+    std::set<std::pair<std::string, std::string>> ledgers;
+    for (const auto& m : plan_) ledgers.emplace(m.module, m.ledger());
+    for (const auto& [module, ledger] : ledgers) {
         const auto applied = db_.module(module).read(
-            [&](soci::session& sql) { return applied_checksums(sql, db_.backend(), module); });
+            [&](soci::session& sql) { return applied_checksums(sql, db_.backend(), module, ledger); });
         for (const auto& m : plan_) {
-            if (m.module != module) continue;
+            if (m.module != module || m.ledger() != ledger) continue;
             auto it = applied.find(m.version);
             if (it == applied.end()) {
                 pending.push_back(m.id());
@@ -180,9 +189,9 @@ std::vector<std::string> Migrator::apply() {
     for (const auto& m : plan_) {
         const bool applied_now = db_.module(m.module).write([&](soci::session& sql) {
             lock_module(sql, db_.backend(), m.module);
-            ensure_table(sql, m.module);
+            ensure_table(sql, m.module, m.ledger());
             int count = 0;
-            sql << fmt::format("SELECT count(*) FROM {}.schema_migrations WHERE version = :v", m.module),
+            sql << fmt::format("SELECT count(*) FROM {}.{} WHERE version = :v", m.module, m.ledger()),
                 soci::use(m.version), soci::into(count);
             if (count > 0) return false;
             const int stray_before = stray_objects(sql, db_.backend());
@@ -196,8 +205,8 @@ std::vector<std::string> Migrator::apply() {
                                                  "with '{}.'", m.id(), m.module, m.module));
             }
             const std::string at = rfc3339_now();
-            sql << fmt::format("INSERT INTO {}.schema_migrations (version, name, checksum, applied_at) "
-                               "VALUES (:v, :n, :c, :a)", m.module),
+            sql << fmt::format("INSERT INTO {}.{} (version, name, checksum, applied_at) "
+                               "VALUES (:v, :n, :c, :a)", m.module, m.ledger()),
                 soci::use(m.version), soci::use(m.name), soci::use(m.checksum), soci::use(at);
             return true;
         });

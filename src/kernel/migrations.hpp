@@ -21,15 +21,19 @@ struct Migration {
     std::string name;
     std::string sql;
     std::string checksum;  // SHA-256 of the file's text
+    // "" for the module's own migrations; otherwise the kernel part whose tables every module's
+    // schema carries ("bus": outbox, consumer offsets), versioned in a ledger of its own.
+    std::string track;
 
-    std::string id() const;  // "catalog/0001_init"
+    std::string id() const;      // "catalog/0001_init", "catalog/bus/0001_outbox"
+    std::string ledger() const;  // the table recording what was applied: "schema_migrations", "bus_schema_migrations"
 };
 
 // From files named <module>/NNNN_name.sql, with NNNN_name.pg.sql or NNNN_name.sqlite.sql taking
 // precedence for their backend. Throws MigrationError for a misnamed file or two names for one version.
 std::vector<Migration> plan_migrations(Backend backend, const std::vector<MigrationFile>& files);
 
-// The modules that own at least one migration, in name order.
+// The modules that own at least one migration of their own, in name order.
 std::vector<std::string> migration_modules(const std::vector<Migration>& plan);
 
 class Migrator {

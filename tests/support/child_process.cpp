@@ -27,8 +27,12 @@ std::string slurp(const std::filesystem::path& file) {
 
 }  // namespace
 
-ChildProcess::ChildProcess(const std::vector<std::string>& args, const std::vector<std::string>& env) {
-    std::vector<std::string> argv_storage = {mercato_binary().string()};
+ChildProcess::ChildProcess(const std::vector<std::string>& args, const std::vector<std::string>& env)
+    : ChildProcess(mercato_binary(), args, env) {}
+
+ChildProcess::ChildProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
+                           const std::vector<std::string>& env) {
+    std::vector<std::string> argv_storage = {program.string()};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_storage) argv.push_back(a.data());
@@ -52,7 +56,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& args, const std::vect
     posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error(std::string("cannot start mercato: ") + std::strerror(rc));
+    if (rc != 0) throw std::runtime_error("cannot start " + program.string() + ": " + std::strerror(rc));
 }
 
 ChildProcess::~ChildProcess() {

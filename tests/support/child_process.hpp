@@ -17,6 +17,9 @@ class ChildProcess {
 public:
     // env: extra NAME=VALUE entries on top of a copy of this process's environment without MERCATO_*.
     ChildProcess(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+    // Runs another program of the build (a test probe) the same way.
+    ChildProcess(const std::filesystem::path& program, const std::vector<std::string>& args,
+                 const std::vector<std::string>& env = {});
     ~ChildProcess();  // kills the child if it still runs
 
     // The exit code, or nullopt if it did not exit in time (then it is killed); a signal death is 128+signal.

@@ -20,6 +20,7 @@ RunningApp::RunningApp(AppSetup setup) {
     app_ = std::make_unique<app::App>(setup.config, setup.migrations);
     if (setup.migrate) app_->migrate();
     if (setup.extra_routes) setup.extra_routes(app_->router());
+    if (setup.prepare) setup.prepare(*app_);
     port_ = app_->listen();
     thread_ = std::thread([this] { app_->run(false); });
 }

@@ -18,6 +18,7 @@ struct AppSetup {
     std::vector<kernel::MigrationFile> migrations;
     bool migrate = true;
     std::function<void(http::Router&)> extra_routes;  // test-only routes, added before listening
+    std::function<void(app::App&)> prepare;           // subscriptions, an authenticator: before listening
 };
 
 class RunningApp {

@@ -34,6 +34,12 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
         CHECK(from_file.rate_limits.at(name).rate_per_sec == policy.rate_per_sec);
         CHECK(from_file.rate_limits.at(name).burst == policy.burst);
     }
+    CHECK(from_file.bus_max_attempts == defaults.bus_max_attempts);
+    CHECK(from_file.bus_backoff_initial_ms == defaults.bus_backoff_initial_ms);
+    CHECK(from_file.bus_backoff_max_ms == defaults.bus_backoff_max_ms);
+    CHECK(from_file.bus_poll_interval_ms == defaults.bus_poll_interval_ms);
+    CHECK(from_file.bus_batch_size == defaults.bus_batch_size);
+    CHECK(from_file.bus_retention_hours == defaults.bus_retention_hours);
     CHECK(from_file.log_level == defaults.log_level);
     CHECK(from_file.log_format == defaults.log_format);
     CHECK(from_file.features.empty());

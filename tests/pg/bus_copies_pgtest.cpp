@@ -1,0 +1,70 @@
+// Two server copies on one PostgreSQL: one drives a consumer group at a time, each event is handled
+// once, and when the driving copy dies the other takes the group over where it stood.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "kernel/bus/bus.hpp"
+#include "kernel/database.hpp"
+#include "kernel/metrics.hpp"
+#include "support/bus/bus_world.hpp"
+#include "support/child_process.hpp"
+#include "support/test_database.hpp"
+
+using namespace mercato::test;
+
+namespace {
+
+void publish_orders(mercato::kernel::Database& db, mercato::kernel::bus::Bus& bus, const std::string& prefix, int count) {
+    for (int i = 0; i < count; ++i) place_order(db, bus, prefix + std::to_string(i));
+}
+
+std::map<std::string, int> handled_per_event(mercato::kernel::Database& db) {
+    std::map<std::string, int> count;
+    for (const auto& row : sent_rows(db)) ++count[row.event_id];
+    return count;
+}
+
+}  // namespace
+
+TEST_CASE("two copies on one PostgreSQL handle each event once per group, and the survivor takes over a killed driver") {
+    auto t = fresh_postgres();
+    auto db = open_bus_world(t->url());
+    mercato::kernel::MetricsRegistry metrics;
+    mercato::kernel::bus::Bus publisher(db, metrics, quick_bus_options());  // publishes only; never started
+
+    std::map<std::string, std::unique_ptr<ChildProcess>> copies;
+    for (const char* name : {"copy_a", "copy_b"}) {
+        copies[name] = std::make_unique<ChildProcess>(MERCATO_BUS_PROBE, std::vector<std::string>{"consume", t->url(), name});
+    }
+    for (auto& [name, copy] : copies) REQUIRE_MESSAGE(copy->wait_for_output("ready", std::chrono::seconds(20)), name);
+
+    publish_orders(*db, publisher, "ord_first_", 150);
+    REQUIRE(eventually([&] { return sent_rows(*db).size() >= 150; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a second copy handling them too would show by now
+    auto rows = sent_rows(*db);
+    CHECK(rows.size() == 150);
+    std::set<std::string> drivers;
+    for (const auto& r : rows) drivers.insert(r.copy);
+    REQUIRE(drivers.size() == 1);
+    const std::string driver = *drivers.begin();
+    const std::string survivor = driver == "copy_a" ? "copy_b" : "copy_a";
+
+    copies[driver]->signal(SIGKILL);
+    CHECK(copies[driver]->wait(std::chrono::seconds(5)) == 128 + SIGKILL);
+    publish_orders(*db, publisher, "ord_second_", 100);
+    REQUIRE(eventually([&] { return sent_rows(*db).size() >= 250; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    rows = sent_rows(*db);
+    CHECK(rows.size() == 250);
+    for (const auto& [event, times] : handled_per_event(*db)) CHECK_MESSAGE(times == 1, event);
+    for (const auto& r : rows) {
+        if (r.key.rfind("ord_second_", 0) == 0) CHECK(r.copy == survivor);
+    }
+
+    copies[survivor]->signal(SIGTERM);
+    CHECK(copies[survivor]->wait(std::chrono::seconds(10)) == 0);
+}
