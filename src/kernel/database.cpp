@@ -101,6 +101,7 @@ void run_batch(ConnectionPool& pool, std::vector<GroupCommit::Job*>& batch) {
             Savepoint writer(session, "writer");
             try {
                 (*job->work)(session);
+                hooks.flush(session);
                 writer.release();
             } catch (...) {
                 job->error = std::current_exception();
@@ -270,6 +271,7 @@ void ModuleDb::run(bool transaction, const SessionFn& fn) const {
     begin(session, "BEGIN");
     try {
         fn(session);
+        hooks.flush(session);
         // An error that fn caught still aborts a PostgreSQL transaction, and COMMIT would then
         // quietly roll back: the caller must not believe its write was stored.
         if (PQtransactionStatus(pg_handle(session)) == PQTRANS_INERROR) {

@@ -44,6 +44,21 @@ bool valid_topic_name(const std::string& topic) {
     return !topic_module(topic).empty() && topic.back() != '.';
 }
 
+// The events one transaction publishes to one module's log, written together just before it commits.
+struct OutboxRows : PendingWrites {
+    OutboxRows(Backend db_backend, std::string log) : backend(db_backend), module(std::move(log)) {}
+    void flush(soci::session& session) override {
+        if (events.empty()) return;
+        append_events(session, backend, module, events);
+        events.clear();
+    }
+    void discard() override { events.clear(); }
+
+    Backend backend;
+    std::string module;
+    std::vector<Envelope> events;
+};
+
 }  // namespace
 
 struct Bus::Impl {
@@ -139,7 +154,7 @@ struct Bus::Impl {
         for (const auto& source : db->modules()) {
             const std::int64_t upto = passed_by_all(source);
             if (upto <= 0) continue;
-            pruned += db->module(source).write([&](soci::session& s) { return prune_events(s, source, upto, cutoff); });
+            pruned += db->module(source).write([&](soci::session& s) { return prune_events(s, db->backend(), source, upto, cutoff); });
         }
         return pruned;
     }
@@ -193,9 +208,7 @@ std::string Bus::publish(soci::session& session, const Event& event) {
         errors.push_back({"topic", fmt::format("'{}' is not a module this process serves", source)});
     }
     if (event.key.empty() || event.key.size() > max_key_length) errors.push_back({"key", "must be 1 to 255 characters"});
-    if (!nlohmann::json::accept(event.payload) || !nlohmann::json::parse(event.payload).is_object()) {
-        errors.push_back({"payload", "must be a JSON object"});
-    }
+    if (!nlohmann::json::parse(event.payload, nullptr, false).is_object()) errors.push_back({"payload", "must be a JSON object"});
     if (event.version < 1) errors.push_back({"version", "must be 1 or more"});
     if (!errors.empty()) throw Problem::unprocessable("the event cannot be published", std::move(errors));
 
@@ -207,16 +220,19 @@ std::string Bus::publish(soci::session& session, const Event& event) {
     envelope.version = event.version;
     envelope.payload = event.payload;
     envelope.traceparent = next_traceparent(event.traceparent.empty() ? current_traceparent() : event.traceparent);
-    append_event(session, source, envelope);
-    if (impl_->db->backend() == Backend::postgresql) {
+    const std::string id = envelope.id;
+    auto& outbox = pending_writes("bus.outbox." + source, [&] {
+        return std::make_unique<OutboxRows>(impl_->db->backend(), source);
+    });
+    static_cast<OutboxRows&>(outbox).events.push_back(std::move(envelope));
+    after_commit([counter = &impl_->published(event.topic)] { counter->inc(); });
+    // One wake-up per transaction and log, however many events it publishes.
+    const bool first = after_commit_once("bus.wake." + source, [impl = impl_.get(), source] { impl->wake(source); });
+    if (first && impl_->db->backend() == Backend::postgresql) {
         // Delivered by PostgreSQL at commit, to every copy listening (this one included), and dropped on rollback.
         session << "SELECT pg_notify(:channel, :source)", soci::use(std::string(notify_channel)), soci::use(source);
     }
-    after_commit([impl = impl_.get(), source, topic = event.topic] {
-        impl->published(topic).inc();
-        impl->wake(source);
-    });
-    return envelope.id;
+    return id;
 }
 
 void Bus::start() {

@@ -21,17 +21,19 @@ CREATE TABLE {m}.outbox (
 );
 )";
 
-// PostgreSQL commits concurrent transactions in any order, so a sequence number taken at insert
-// time could become visible behind a consumer that already read past it. Rows arrive with no
-// offset; the sequencer numbers committed rows in the order they became visible (outbox_head
-// holds the next number, and its row lock makes sequencers take turns).
+// PostgreSQL commits concurrent transactions in any order, so a number taken at insert time could
+// become visible behind a consumer that already read past it. Events are stored with a plain
+// sequence and queued in outbox_unsequenced; the sequencer gives committed ones their offsets in
+// outbox_offsets, in the order they became visible (outbox_head holds the next offset, and its row
+// lock makes sequencers take turns). Both side tables are narrow, so numbering an event never
+// rewrites its payload.
 constexpr const char* pg_outbox = R"(
 CREATE TABLE {m}.outbox (
     seq BIGSERIAL PRIMARY KEY,
-    log_offset BIGINT UNIQUE,
     {envelope}
 );
-CREATE INDEX outbox_unsequenced ON {m}.outbox (seq) WHERE log_offset IS NULL;
+CREATE TABLE {m}.outbox_unsequenced (seq BIGINT PRIMARY KEY);
+CREATE TABLE {m}.outbox_offsets (log_offset BIGINT PRIMARY KEY, seq BIGINT NOT NULL);
 CREATE TABLE {m}.outbox_head (
     only_row INTEGER PRIMARY KEY CHECK (only_row = 1),
     next_offset BIGINT NOT NULL

@@ -101,7 +101,19 @@ private:
     void load();
     bool round(Cursor& cursor);
     std::vector<const Envelope*> eligible(const Cursor& cursor, std::chrono::steady_clock::time_point now) const;
-    std::vector<Outcome> handle(const std::vector<const Envelope*>& work, soci::session* session);
+    // A handler failed in a batch run without savepoints (a transaction of the consuming module).
+    struct UnguardedFailure {
+        const Envelope* event;
+        std::string error;
+    };
+
+    // Runs the handler on one event; the error text when it throws. guarded: inside a savepoint,
+    // so a failure undoes only this event's writes.
+    std::optional<std::string> deliver(const Envelope& event, soci::session* session, bool guarded);
+    // Hands the events to the handler, in order per key, and says what became of each. Unguarded in
+    // a transaction, the first failure throws UnguardedFailure; known_failure is not handed over again.
+    std::vector<Outcome> handle(const std::vector<const Envelope*>& work, soci::session* session, bool guarded,
+                                const UnguardedFailure* known_failure);
     std::int64_t committed_after(const Cursor& cursor, const std::vector<Outcome>& outcomes) const;
     void persist(soci::session& session, Cursor& cursor, const std::vector<Outcome>& outcomes, std::int64_t committed);
     void apply(Cursor& cursor, const std::vector<Outcome>& outcomes, std::int64_t committed);

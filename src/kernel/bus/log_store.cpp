@@ -1,5 +1,7 @@
 #include "kernel/bus/log_store.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <soci/soci.h>
 
@@ -9,12 +11,11 @@ namespace mercato::kernel::bus {
 
 namespace {
 
-constexpr const char* columns = "log_offset, id, topic, event_key, occurred_at, version, payload, traceparent";
+constexpr const char* envelope_columns = "id, topic, event_key, occurred_at, version, payload, traceparent";
 
-std::vector<Envelope> read_rows(soci::rowset<soci::row>& rows) {
-    std::vector<Envelope> out;
-    for (const auto& row : rows) out.push_back(envelope_from_row(row, 0));
-    return out;
+std::size_t affected(soci::statement& statement) {
+    statement.execute(true);
+    return static_cast<std::size_t>(statement.get_affected_rows());
 }
 
 }  // namespace
@@ -32,28 +33,52 @@ Envelope envelope_from_row(const soci::row& row, std::size_t first) {
     return e;
 }
 
-void append_event(soci::session& session, const std::string& module, const Envelope& e) {
-    session << fmt::format("INSERT INTO {}.outbox (id, topic, event_key, occurred_at, version, payload, traceparent) "
-                           "VALUES (:id, :topic, :key, :at, :version, :payload, :traceparent)",
-                           module),
-        soci::use(e.id), soci::use(e.topic), soci::use(e.key), soci::use(e.occurred_at), soci::use(e.version),
-        soci::use(e.payload), soci::use(e.traceparent);
+void append_events(soci::session& session, Backend backend, const std::string& module, std::vector<Envelope>& events) {
+    // Statement overhead, not row size, is what limits PostgreSQL here: many rows to a statement.
+    constexpr std::size_t rows_per_statement = 100;
+    for (std::size_t first = 0; first < events.size(); first += rows_per_statement) {
+        const std::size_t last = std::min(events.size(), first + rows_per_statement);
+        std::string values;
+        for (std::size_t i = first; i < last; ++i) {
+            values += fmt::format("{0}(:i{1}, :t{1}, :k{1}, :a{1}, :v{1}, :p{1}, :r{1})", i == first ? "" : ", ", i);
+        }
+        const std::string insert = fmt::format("INSERT INTO {}.outbox ({}) VALUES {}", module, envelope_columns, values);
+        // PostgreSQL: the same statement queues the events for the sequencer.
+        const std::string sql = backend == Backend::postgresql
+            ? fmt::format("WITH e AS ({} RETURNING seq) INSERT INTO {}.outbox_unsequenced (seq) SELECT seq FROM e", insert, module)
+            : insert;
+        soci::statement statement(session);
+        for (std::size_t i = first; i < last; ++i) {
+            Envelope& e = events[i];
+            statement.exchange(soci::use(e.id));
+            statement.exchange(soci::use(e.topic));
+            statement.exchange(soci::use(e.key));
+            statement.exchange(soci::use(e.occurred_at));
+            statement.exchange(soci::use(e.version));
+            statement.exchange(soci::use(e.payload));
+            statement.exchange(soci::use(e.traceparent));
+        }
+        statement.alloc();
+        statement.prepare(sql, soci::details::st_one_time_query);
+        statement.define_and_bind();
+        statement.execute(true);
+    }
 }
 
-std::vector<Envelope> read_events(soci::session& session, const std::string& module, std::int64_t after, std::size_t limit) {
+std::vector<Envelope> read_events(soci::session& session, Backend backend, const std::string& module,
+                                  std::int64_t after, std::size_t limit) {
     const long long from = after;
     const long long count = static_cast<long long>(limit);
-    soci::rowset<soci::row> rows = (session.prepare << fmt::format(
-        "SELECT {} FROM {}.outbox WHERE log_offset > :after ORDER BY log_offset LIMIT :limit", columns, module),
-        soci::use(from), soci::use(count));
-    return read_rows(rows);
-}
-
-std::vector<Envelope> read_event_at(soci::session& session, const std::string& module, std::int64_t offset) {
-    const long long at = offset;
-    soci::rowset<soci::row> rows = (session.prepare << fmt::format(
-        "SELECT {} FROM {}.outbox WHERE log_offset = :at", columns, module), soci::use(at));
-    return read_rows(rows);
+    const std::string sql = backend == Backend::postgresql
+        ? fmt::format("SELECT f.log_offset, o.id, o.topic, o.event_key, o.occurred_at, o.version, o.payload, o.traceparent "
+                      "FROM {0}.outbox_offsets f JOIN {0}.outbox o ON o.seq = f.seq "
+                      "WHERE f.log_offset > :after ORDER BY f.log_offset LIMIT :limit", module)
+        : fmt::format("SELECT log_offset, {} FROM {}.outbox WHERE log_offset > :after ORDER BY log_offset LIMIT :limit",
+                      envelope_columns, module);
+    soci::rowset<soci::row> rows = (session.prepare << sql, soci::use(from), soci::use(count));
+    std::vector<Envelope> out;
+    for (const auto& row : rows) out.push_back(envelope_from_row(row, 0));
+    return out;
 }
 
 std::int64_t head_offset(soci::session& session, Backend backend, const std::string& module) {
@@ -70,7 +95,7 @@ std::int64_t head_offset(soci::session& session, Backend backend, const std::str
 
 bool has_unsequenced(soci::session& session, const std::string& module) {
     int waiting = 0;
-    session << fmt::format("SELECT count(*) FROM (SELECT 1 FROM {}.outbox WHERE log_offset IS NULL LIMIT 1) w", module),
+    session << fmt::format("SELECT count(*) FROM (SELECT 1 FROM {}.outbox_unsequenced LIMIT 1) w", module),
         soci::into(waiting);
     return waiting > 0;
 }
@@ -78,15 +103,15 @@ bool has_unsequenced(soci::session& session, const std::string& module) {
 std::size_t sequence_events(soci::session& session, const std::string& module, std::size_t limit) {
     long long next = 0;
     session << fmt::format("SELECT next_offset FROM {}.outbox_head WHERE only_row = 1 FOR UPDATE", module), soci::into(next);
-    // A fresh statement after the row lock sees every row the previous sequencer numbered.
+    // A fresh statement after the row lock sees every event the previous sequencer numbered.
     const long long count_limit = static_cast<long long>(limit);
     soci::statement numbering = (session.prepare << fmt::format(
-        "UPDATE {0}.outbox o SET log_offset = p.n + :base - 1 FROM "
-        "(SELECT seq, row_number() OVER (ORDER BY seq) AS n FROM {0}.outbox WHERE log_offset IS NULL "
-        "ORDER BY seq LIMIT :limit) p WHERE o.seq = p.seq",
-        module), soci::use(next), soci::use(count_limit));
-    numbering.execute(true);
-    const long long numbered = numbering.get_affected_rows();
+        "WITH moved AS (DELETE FROM {0}.outbox_unsequenced WHERE seq IN "
+        "(SELECT seq FROM {0}.outbox_unsequenced ORDER BY seq LIMIT :limit) RETURNING seq) "
+        "INSERT INTO {0}.outbox_offsets (log_offset, seq) "
+        "SELECT :base - 1 + row_number() OVER (ORDER BY seq), seq FROM moved",
+        module), soci::use(count_limit), soci::use(next));
+    const long long numbered = static_cast<long long>(affected(numbering));
     if (numbered > 0) {
         const long long after = next + numbered;
         session << fmt::format("UPDATE {}.outbox_head SET next_offset = :n WHERE only_row = 1", module), soci::use(after);
@@ -94,13 +119,16 @@ std::size_t sequence_events(soci::session& session, const std::string& module, s
     return static_cast<std::size_t>(numbered);
 }
 
-std::size_t prune_events(soci::session& session, const std::string& module, std::int64_t offset, const std::string& cutoff) {
+std::size_t prune_events(soci::session& session, Backend backend, const std::string& module, std::int64_t offset,
+                         const std::string& cutoff) {
     const long long upto = offset;
-    soci::statement prune = (session.prepare << fmt::format(
-        "DELETE FROM {}.outbox WHERE log_offset <= :upto AND occurred_at < :cutoff", module),
-        soci::use(upto), soci::use(cutoff));
-    prune.execute(true);
-    return static_cast<std::size_t>(prune.get_affected_rows());
+    const std::string sql = backend == Backend::postgresql
+        ? fmt::format("WITH gone AS (DELETE FROM {0}.outbox_offsets f USING {0}.outbox o "
+                      "WHERE o.seq = f.seq AND f.log_offset <= :upto AND o.occurred_at < :cutoff RETURNING f.seq) "
+                      "DELETE FROM {0}.outbox WHERE seq IN (SELECT seq FROM gone)", module)
+        : fmt::format("DELETE FROM {}.outbox WHERE log_offset <= :upto AND occurred_at < :cutoff", module);
+    soci::statement prune = (session.prepare << sql, soci::use(upto), soci::use(cutoff));
+    return affected(prune);
 }
 
 }  // namespace mercato::kernel::bus

@@ -19,14 +19,12 @@ namespace mercato::kernel::bus {
 // payload, traceparent (the log's order, which the dead letters keep).
 Envelope envelope_from_row(const soci::row& row, std::size_t first);
 
-// Inserts the envelope (its offset is ignored: the log assigns it).
-void append_event(soci::session& session, const std::string& module, const Envelope& envelope);
+// Inserts the envelopes in order, many to a statement (their offsets are ignored: the log assigns them).
+void append_events(soci::session& session, Backend backend, const std::string& module, std::vector<Envelope>& events);
 
 // Up to limit events with offsets above after, in offset order.
-std::vector<Envelope> read_events(soci::session& session, const std::string& module, std::int64_t after, std::size_t limit);
-
-// The event at offset, if the log still holds it.
-std::vector<Envelope> read_event_at(soci::session& session, const std::string& module, std::int64_t offset);
+std::vector<Envelope> read_events(soci::session& session, Backend backend, const std::string& module,
+                                  std::int64_t after, std::size_t limit);
 
 // The newest offset in the log, or 0 when nothing was ever numbered.
 std::int64_t head_offset(soci::session& session, Backend backend, const std::string& module);
@@ -39,6 +37,7 @@ bool has_unsequenced(soci::session& session, const std::string& module);
 std::size_t sequence_events(soci::session& session, const std::string& module, std::size_t limit);
 
 // Deletes events at or below offset that occurred before cutoff (RFC 3339). Returns how many.
-std::size_t prune_events(soci::session& session, const std::string& module, std::int64_t offset, const std::string& cutoff);
+std::size_t prune_events(soci::session& session, Backend backend, const std::string& module, std::int64_t offset,
+                         const std::string& cutoff);
 
 }  // namespace mercato::kernel::bus
