@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "http/gzip.hpp"
+#include "kernel/bus/trace_context.hpp"
 #include "kernel/ids.hpp"
 #include "kernel/logging.hpp"
 #include "kernel/problem.hpp"
@@ -157,6 +158,8 @@ std::optional<Response> Pipeline::throttle(const Request& request, RouteClass ra
 
 Response Pipeline::invoke(const Route& route, Request& request) noexcept {
     kernel::RequestIdScope scope(request.request_id);
+    // Events the handler publishes continue the caller's W3C trace, when it sent one.
+    kernel::bus::TraceScope trace(request.header("traceparent"));
     try {
         return route.handler(request);
     } catch (const kernel::Problem& p) {

@@ -34,7 +34,9 @@ TEST_CASE("two copies on one PostgreSQL handle each event once per group, and th
     auto t = fresh_postgres();
     auto db = open_bus_world(t->url());
     mercato::kernel::MetricsRegistry metrics;
-    mercato::kernel::bus::Bus publisher(db, metrics, quick_bus_options());  // publishes only; never started
+    // A copy that publishes and drives no group: its announcements wake the consuming copies.
+    mercato::kernel::bus::Bus publisher(db, metrics, quick_bus_options());
+    publisher.start();
 
     std::map<std::string, std::unique_ptr<ChildProcess>> copies;
     for (const char* name : {"copy_a", "copy_b"}) {

@@ -107,6 +107,14 @@ auth = { rate = 0.25, burst = 3 }
 write = { rate = 5, burst = 20 }
 read = { rate = 100.5, burst = 400 }
 
+[bus]
+max_attempts = 5
+backoff_initial_ms = 50
+backoff_max_ms = 5000
+poll_interval_ms = 250
+batch_size = 100
+retention_hours = 24
+
 [log]
 level = "debug"
 format = "json"
@@ -141,6 +149,13 @@ new_checkout = "25%"
     CHECK(cfg.rate_limits.at("write").burst == doctest::Approx(20));
     CHECK(cfg.rate_limits.at("read").rate_per_sec == doctest::Approx(100.5));
     CHECK(cfg.rate_limits.at("read").burst == doctest::Approx(400));
+
+    CHECK(cfg.bus_max_attempts == 5);
+    CHECK(cfg.bus_backoff_initial_ms == 50);
+    CHECK(cfg.bus_backoff_max_ms == 5000);
+    CHECK(cfg.bus_poll_interval_ms == 250);
+    CHECK(cfg.bus_batch_size == 100);
+    CHECK(cfg.bus_retention_hours == 24);
 
     CHECK(cfg.log_level == "debug");
     CHECK(cfg.log_format == "json");
@@ -367,4 +382,20 @@ TEST_CASE("validation refuses zero workers") {
     CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains("workers"), ConfigError);
     cfg.workers = 1;
     CHECK_NOTHROW(validate(cfg));
+}
+
+TEST_CASE("validation refuses bus settings that would never deliver or never give up") {
+    auto refused = [](auto change, const char* key) {
+        Config cfg;
+        change(cfg);
+        CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains(key), ConfigError);
+    };
+    refused([](Config& c) { c.bus_max_attempts = 0; }, "bus.max_attempts");
+    refused([](Config& c) { c.bus_backoff_initial_ms = 0; }, "bus.backoff_initial_ms");
+    refused([](Config& c) { c.bus_backoff_max_ms = c.bus_backoff_initial_ms - 1; }, "bus.backoff_max_ms");
+    refused([](Config& c) { c.bus_poll_interval_ms = 5; }, "bus.poll_interval_ms");
+    refused([](Config& c) { c.bus_batch_size = 0; }, "bus.batch_size");
+    refused([](Config& c) { c.bus_batch_size = 10'001; }, "bus.batch_size");
+    refused([](Config& c) { c.bus_retention_hours = 0; }, "bus.retention_hours");
+    CHECK_THROWS_WITH_AS(load("[bus]\nmax_attempt = 3\n"), doctest::Contains("bus.max_attempt"), ConfigError);
 }

@@ -226,12 +226,12 @@ std::string Bus::publish(soci::session& session, const Event& event) {
     });
     static_cast<OutboxRows&>(outbox).events.push_back(std::move(envelope));
     after_commit([counter = &impl_->published(event.topic)] { counter->inc(); });
-    // One wake-up per transaction and log, however many events it publishes.
-    const bool first = after_commit_once("bus.wake." + source, [impl = impl_.get(), source] { impl->wake(source); });
-    if (first && impl_->db->backend() == Backend::postgresql) {
-        // Delivered by PostgreSQL at commit, to every copy listening (this one included), and dropped on rollback.
-        session << "SELECT pg_notify(:channel, :source)", soci::use(std::string(notify_channel)), soci::use(source);
-    }
+    // One wake-up per transaction and log, however many events it publishes; other copies hear of it
+    // from this copy's PostgreSQL connection once the commit is done.
+    after_commit_once("bus.wake." + source, [impl = impl_.get(), source] {
+        impl->wake(source);
+        if (impl->control) impl->control->announce(source);
+    });
     return id;
 }
 
@@ -319,10 +319,7 @@ DeadLetter Bus::replay(const std::string& dead_letter_id) {
     for (const auto& runner : impl.runners) {
         const auto& spec = runner->spec();
         if (spec.local()) {
-            const auto letters = runner->local_dead_letters();
-            if (std::any_of(letters.begin(), letters.end(), [&](const DeadLetter& d) { return d.id == dead_letter_id; })) {
-                return runner->replay(dead_letter_id);
-            }
+            if (runner->has_local_letter(dead_letter_id)) return runner->replay(dead_letter_id);
             continue;
         }
         const auto found = impl.db->module(spec.module).read([&](soci::session& s) {

@@ -93,6 +93,12 @@ void GroupRunner::publish_gauges() {
     retrying_ = failing_.size();
 }
 
+bool GroupRunner::has_local_letter(const std::string& dead_letter_id) const {
+    std::lock_guard lock(work_mutex_);
+    return std::any_of(local_letters_.begin(), local_letters_.end(),
+                       [&](const DeadLetter& d) { return d.id == dead_letter_id; });
+}
+
 std::int64_t GroupRunner::position(const std::string& source) const {
     std::lock_guard lock(work_mutex_);
     for (const auto& c : cursors_) {

@@ -66,6 +66,8 @@ public:
     std::size_t retrying() const noexcept { return retrying_.load(); }
     std::int64_t lag() const noexcept { return lag_.load(); }
     std::vector<DeadLetter> local_dead_letters() const;
+    // Whether this local group dead-lettered the event with that id (replayed since or not).
+    bool has_local_letter(const std::string& dead_letter_id) const;
     // Where this runner stands in a source log (0 before it has loaded); waits for a round in progress.
     std::int64_t position(const std::string& source) const;
 

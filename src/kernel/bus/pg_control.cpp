@@ -1,5 +1,7 @@
 #include "kernel/bus/pg_control.hpp"
 
+#include <algorithm>
+
 #include <libpq-fe.h>
 #include <poll.h>
 #include <spdlog/spdlog.h>
@@ -12,6 +14,7 @@ namespace {
 
 // Advisory lock key space of group leadership (migrations use 7243).
 constexpr const char* try_lock_sql = "SELECT pg_try_advisory_lock(7244, hashtext($1))";
+constexpr const char* notify_sql = "SELECT pg_notify($1, $2)";
 
 PGconn* pg(void* conn) { return static_cast<PGconn*>(conn); }
 
@@ -33,10 +36,44 @@ void PgControl::start() {
 
 void PgControl::stop() {
     stopping_ = true;
-    const std::uint64_t one = 1;
-    if (wake_fd_ >= 0) [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+    interrupt();
     if (thread_.joinable()) thread_.join();
     drop_connection();
+}
+
+void PgControl::interrupt() {
+    const std::uint64_t one = 1;
+    if (wake_fd_ >= 0) [[maybe_unused]] auto n = ::write(wake_fd_, &one, sizeof one);
+}
+
+void PgControl::drain_wake() {
+    std::uint64_t count = 0;
+    [[maybe_unused]] auto n = ::read(wake_fd_, &count, sizeof count);
+}
+
+void PgControl::announce(const std::string& source) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!announcements_.insert(source).second) return;  // one is on its way already
+    }
+    interrupt();
+}
+
+bool PgControl::send_announcements() {
+    std::set<std::string> sources;
+    {
+        std::lock_guard lock(mutex_);
+        sources.swap(announcements_);
+    }
+    for (const auto& source : sources) {
+        const char* params[] = {notify_channel, source.c_str()};
+        PGresult* result = PQexecParams(pg(conn_), notify_sql, 2, nullptr, params, nullptr, nullptr, 0);
+        const bool ok = PQresultStatus(result) == PGRES_TUPLES_OK;
+        PQclear(result);
+        // Lost with the connection: the other copies' polling finds the events instead.
+        if (!ok) return false;
+    }
+    return true;
 }
 
 bool PgControl::holds(const std::string& group) const {
@@ -94,11 +131,13 @@ void PgControl::try_acquire() {
     }
 }
 
-// Waits up to one interval for notices (or stop); returns false when the connection broke.
-bool PgControl::wait_for_input() {
+// Waits until the given time for notices, an announcement or stop; returns false when the connection broke.
+bool PgControl::wait_for_input(Clock::time_point until) {
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - Clock::now()).count();
     pollfd fds[2] = {{PQsocket(pg(conn_)), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
-    const int ready = ::poll(fds, 2, static_cast<int>(interval_.count()));
+    const int ready = ::poll(fds, 2, static_cast<int>(std::max<long long>(0, left)));
     if (ready <= 0 || stopping_) return true;
+    if (fds[1].revents & POLLIN) drain_wake();
     if ((fds[0].revents & (POLLIN | POLLERR | POLLHUP)) == 0) return true;
     if (PQconsumeInput(pg(conn_)) == 0) return false;
     while (PGnotify* notice = PQnotifies(pg(conn_))) {
@@ -109,14 +148,20 @@ bool PgControl::wait_for_input() {
 }
 
 void PgControl::run() {
+    // Trying for the groups this copy does not hold is a query per group: once an interval, not on
+    // every notice.
+    auto next_attempt = Clock::now();
     while (!stopping_) {
         if (conn_ == nullptr && !connect()) {
-            pollfd stop_fd{wake_fd_, POLLIN, 0};
-            ::poll(&stop_fd, 1, static_cast<int>(interval_.count()));
+            pollfd wake{wake_fd_, POLLIN, 0};
+            if (::poll(&wake, 1, static_cast<int>(interval_.count())) > 0) drain_wake();
             continue;
         }
-        try_acquire();
-        if (!wait_for_input()) {
+        if (Clock::now() >= next_attempt) {
+            try_acquire();
+            next_attempt = Clock::now() + interval_;
+        }
+        if (!send_announcements() || !wait_for_input(next_attempt)) {
             spdlog::warn("bus: lost the PostgreSQL connection holding group locks; reconnecting");
             drop_connection();
         }

@@ -1,6 +1,7 @@
 // A server copy's own PostgreSQL connection for the bus: it LISTENs for "new events" notices from
-// the other copies, and holds the session advisory locks that say which copy drives which group.
-// When the copy dies its connection closes, PostgreSQL frees its locks, and another copy takes over.
+// the other copies and sends this copy's, and holds the session advisory locks that say which copy
+// drives which group. When the copy dies its connection closes, PostgreSQL frees its locks, and
+// another copy takes over.
 #pragma once
 
 #include <atomic>
@@ -32,13 +33,23 @@ public:
     void start();
     void stop();
     bool holds(const std::string& group) const;
+    // Tells every copy (this one included) that source's log has news. Called after the publishing
+    // commit, and sent from this connection: a NOTIFY inside the publishing transaction would make
+    // PostgreSQL serialize the commits of concurrent publishers. Announcements made close together
+    // go out as one.
+    void announce(const std::string& source);
 
 private:
+    using Clock = std::chrono::steady_clock;
+
     void run();
     void drop_connection();
     bool connect();
     void try_acquire();
-    bool wait_for_input();
+    bool send_announcements();
+    bool wait_for_input(Clock::time_point until);
+    void interrupt();
+    void drain_wake();
 
     std::string conninfo_;
     std::vector<std::string> groups_;
@@ -47,8 +58,9 @@ private:
 
     mutable std::mutex mutex_;
     std::set<std::string> held_;
+    std::set<std::string> announcements_;
     std::atomic<bool> stopping_{false};
-    int wake_fd_ = -1;  // an eventfd that interrupts the wait on stop()
+    int wake_fd_ = -1;  // an eventfd that interrupts the wait, on stop() and on an announcement
     void* conn_ = nullptr;  // PGconn*, the runner thread's alone
     std::thread thread_;
 };

@@ -1,7 +1,9 @@
-// The event bus's admin endpoints over HTTP: who may call them, what they show, replaying a dead letter.
+// The event bus behind the HTTP server: the admin endpoints (who may call them, what they show,
+// replaying a dead letter) and a request's trace carried into the events its handler publishes.
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <mutex>
 
 #include <soci/soci.h>
 
@@ -107,4 +109,31 @@ TEST_CASE("an admin sees each group's lag and dead letters, and replays a dead l
     CHECK(metrics.find("mercato_bus_dead_lettered_total{group=\"mailer.receipts\",topic=\"shop.order-placed\"} 1") != std::string::npos);
     CHECK(metrics.find("mercato_bus_replayed_total{group=\"mailer.receipts\",topic=\"shop.order-placed\"} 1") != std::string::npos);
     CHECK(metrics.find("mercato_bus_lag{group=\"mailer.receipts\"} 0") != std::string::npos);
+}
+
+TEST_CASE("an event published by a request handler continues the trace the request came with") {
+    auto db = test::fresh_sqlite();
+    std::mutex mutex;
+    std::vector<std::string> traces;
+    test::AppSetup setup{test::test_config(db->url()), test::bus_fixture_migrations(), true, {}, {}};
+    setup.prepare = [&](app::App& app) {
+        app.bus().subscribe({test::receipts_group, "mailer", {test::order_placed}, [&](const kernel::bus::Envelope& e, soci::session&) {
+                                 std::lock_guard lock(mutex);
+                                 traces.push_back(e.traceparent);
+                             }});
+        app.router().add("POST", "/test/orders", [&app](http::Request&) {
+            test::place_order(app.database(), app.bus(), "ord_traced");
+            return http::Response::no_content(202);
+        });
+    };
+    test::RunningApp server(std::move(setup));
+    HttpClient c(server.port());
+    const std::string incoming = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    CHECK(c.send("POST", "/test/orders", "", {{"traceparent", incoming}}).status == 202);
+    CHECK(c.send("POST", "/test/orders").status == 202);
+    REQUIRE(test::eventually([&] { std::lock_guard lock(mutex); return traces.size() == 2; }));
+    std::lock_guard lock(mutex);
+    CHECK(traces[0].substr(0, 36) == incoming.substr(0, 36));
+    CHECK(traces[0] != incoming);
+    CHECK(traces[1].substr(3, 32) != incoming.substr(3, 32));  // no traceparent: a trace of its own
 }
