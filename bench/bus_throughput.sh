@@ -19,10 +19,6 @@ source "$bench_dir/results.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-field() { # LINE NAME
-    sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"
-}
-
 round_db=0
 fresh_db() { # BACKEND: prints a URL to an empty database
     round_db=$((round_db + 1))

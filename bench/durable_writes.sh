@@ -21,10 +21,6 @@ source "$bench_dir/results.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-field() { # LINE NAME
-    sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"
-}
-
 # One configuration at one thread count: median writes/s, commits per round, p50 and p99 ms.
 measure() { # LABEL THREADS ARGS...
     local label=$1 threads=$2 round line

@@ -1,9 +1,14 @@
-# Shared by the bench scripts (sourced): medians, the machine's description, and writing one
+# Shared by the bench scripts (sourced): medians, reading the tools' reports, the machine's description, and writing one
 # section of bench/RESULTS.md in place.
 
 median() {
     printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1}
         END {if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+}
+
+# field LINE NAME: the value of NAME=value in a tool's one-line report.
+field() {
+    sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"
 }
 
 machine_line() {

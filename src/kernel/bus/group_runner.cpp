@@ -227,7 +227,10 @@ bool GroupRunner::round(Cursor& cursor) {
         if (cursor.pending.empty() && cursor.committed < cursor.fetched && spec_.local()) cursor.committed = cursor.fetched;
         if (cursor.pending.empty() && cursor.committed < cursor.fetched && !spec_.local()) {
             std::vector<Outcome> none;
-            context_.db->module(spec_.module).write([&](soci::session& s) { persist(s, cursor, none, cursor.fetched); });
+            context_.db->module(spec_.module).write([&](soci::session& s) {
+                fence(s, cursor);
+                persist(s, cursor, none, cursor.fetched);
+            });
             apply(cursor, none, cursor.fetched);
         }
         return fetched == context_.batch_size;
@@ -240,6 +243,7 @@ bool GroupRunner::round(Cursor& cursor) {
     } else {
         auto attempt = [&](bool guarded, const UnguardedFailure* known_failure) {
             context_.db->module(spec_.module).write([&](soci::session& s) {
+                fence(s, cursor);
                 outcomes = handle(work, &s, guarded, known_failure);
                 committed = committed_after(cursor, outcomes);
                 persist(s, cursor, outcomes, committed);
@@ -258,6 +262,13 @@ bool GroupRunner::round(Cursor& cursor) {
     return fetched == context_.batch_size || cursor.pending.size() >= cap || work.size() == context_.batch_size;
 }
 
+void GroupRunner::fence(soci::session& session, const Cursor& cursor) {
+    const auto stored = load_position(session, context_.db->backend(), {spec_.module, spec_.group, cursor.source}, true);
+    const bool same = stored.has_value() == cursor.stored.has_value() &&
+                      (!stored || stored->batch_seq == cursor.stored->batch_seq);
+    if (!same) throw Fenced();
+}
+
 std::optional<std::string> GroupRunner::deliver(const Envelope& event, soci::session* session, bool guarded) {
     std::optional<Savepoint> savepoint;
     if (session != nullptr && guarded) savepoint.emplace(*session, "bus_event");
@@ -273,15 +284,6 @@ std::optional<std::string> GroupRunner::deliver(const Envelope& event, soci::ses
 
 std::vector<GroupRunner::Outcome> GroupRunner::handle(const std::vector<const Envelope*>& work, soci::session* session,
                                                       bool guarded, const UnguardedFailure* known_failure) {
-    if (session != nullptr) {
-        // Fence: the position must be as this runner last committed it, and stays locked until commit.
-        const Cursor& cursor = *std::find_if(cursors_.begin(), cursors_.end(),
-                                             [&](const Cursor& c) { return c.source == work.front()->source(); });
-        const auto stored = load_position(*session, context_.db->backend(), {spec_.module, spec_.group, cursor.source}, true);
-        const bool same = stored.has_value() == cursor.stored.has_value() &&
-                          (!stored || stored->batch_seq == cursor.stored->batch_seq);
-        if (!same) throw Fenced();
-    }
     std::vector<Outcome> outcomes;
     std::set<std::string> failed_keys;
     for (const Envelope* event : work) {

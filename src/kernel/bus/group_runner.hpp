@@ -103,6 +103,10 @@ private:
     void load();
     bool round(Cursor& cursor);
     std::vector<const Envelope*> eligible(const Cursor& cursor, std::chrono::steady_clock::time_point now) const;
+    // Inside the consuming module's transaction: the position must be as this runner last committed
+    // it (else another copy drove the group meanwhile: throws), and stays locked until the commit.
+    void fence(soci::session& session, const Cursor& cursor);
+
     // A handler failed in a batch run without savepoints (a transaction of the consuming module).
     struct UnguardedFailure {
         const Envelope* event;
