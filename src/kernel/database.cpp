@@ -13,6 +13,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <unistd.h>
 
+#include "kernel/bus/trace_context.hpp"
 #include "kernel/config.hpp"
 #include "kernel/connection_pool.hpp"
 #include "kernel/group_commit.hpp"
@@ -91,21 +92,25 @@ void use_wal(soci::session& session, const std::string& module, std::chrono::mil
 }
 
 // One SQLite transaction for a batch of writers, each in its own savepoint.
-void run_batch(ConnectionPool& pool, std::vector<GroupCommit::Job*>& batch) {
+void run_batch(ConnectionPool& pool, const std::string& module, std::vector<GroupCommit::Job*>& batch) {
     auto lease = pool.acquire();
     soci::session& session = *lease;
-    CommitHooks hooks;
+    CommitHooks hooks(module);
     begin(session, "BEGIN IMMEDIATE");
     try {
         for (GroupCommit::Job* job : batch) {
-            Savepoint writer(session, "writer");
-            try {
-                (*job->work)(session);
-                hooks.flush(session);
-                writer.release();
-            } catch (...) {
-                job->error = std::current_exception();
+            {
+                Savepoint writer(session, "writer");
+                try {
+                    (*job->work)(session);
+                    writer.release();
+                } catch (...) {
+                    job->error = std::current_exception();
+                }
             }
+            // Some errors (disk full, I/O) make SQLite roll the whole transaction back, and a later
+            // SAVEPOINT would quietly start a new one: the batch as a whole has failed.
+            if (job->error && transaction_aborted(session)) std::rethrow_exception(job->error);
         }
         session << "COMMIT";
     } catch (...) {
@@ -259,22 +264,28 @@ void ModuleDb::run(bool transaction, const SessionFn& fn) const {
     ++impl.writes;
     if (!impl.shared_pool) {
         auto& module = impl.sqlite_modules.find(name_)->second;
-        module.writers.run(fn, [&](std::vector<GroupCommit::Job*>& batch) {
-            run_batch(*module.pool, batch);
+        // The batch may run on another writer's thread: take this caller's trace along.
+        const std::string trace(bus::current_traceparent());
+        const SessionFn traced = [&](soci::session& session) {
+            bus::TraceScope scope(trace);
+            fn(session);
+        };
+        module.writers.run(traced, [&](std::vector<GroupCommit::Job*>& batch) {
+            run_batch(*module.pool, name_, batch);
             ++impl.commits;
         });
         return;
     }
     auto lease = impl.shared_pool->acquire();
     soci::session& session = *lease;
-    CommitHooks hooks;
+    CommitHooks hooks(name_);
     begin(session, "BEGIN");
     try {
         fn(session);
         hooks.flush(session);
         // An error that fn caught still aborts a PostgreSQL transaction, and COMMIT would then
         // quietly roll back: the caller must not believe its write was stored.
-        if (PQtransactionStatus(pg_handle(session)) == PQTRANS_INERROR) {
+        if (transaction_aborted(session)) {
             throw std::runtime_error("the transaction was aborted by an earlier SQL error");
         }
         session << "COMMIT";
@@ -284,6 +295,11 @@ void ModuleDb::run(bool transaction, const SessionFn& fn) const {
         throw;
     }
     hooks.run();
+}
+
+bool transaction_aborted(soci::session& session) {
+    if (session.get_backend_name() == "postgresql") return PQtransactionStatus(pg_handle(session)) == PQTRANS_INERROR;
+    return sqlite_api::sqlite3_get_autocommit(sqlite_handle(session)) != 0;
 }
 
 void execute_script(soci::session& session, const std::string& sql) {

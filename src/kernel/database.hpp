@@ -116,6 +116,10 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
+// Whether the session's transaction can no longer commit: on PostgreSQL, an SQL error aborted it
+// (even one the caller caught); on SQLite, an error made SQLite roll it back by itself.
+bool transaction_aborted(soci::session& session);
+
 // Runs a script of several SQL statements at once (a migration), natively per backend.
 void execute_script(soci::session& session, const std::string& sql);
 

@@ -14,7 +14,7 @@ namespace {
 thread_local CommitHooks* current_hooks = nullptr;
 }  // namespace
 
-CommitHooks::CommitHooks() : outer_(current_hooks) { current_hooks = this; }
+CommitHooks::CommitHooks(std::string module) : module_(std::move(module)), outer_(current_hooks) { current_hooks = this; }
 CommitHooks::~CommitHooks() { current_hooks = outer_; }
 
 void CommitHooks::run() {
@@ -27,6 +27,11 @@ void CommitHooks::run() {
             spdlog::error("after-commit hook failed: {}", e.what());
         }
     }
+}
+
+const std::string& current_write_module() {
+    static const std::string none;
+    return current_hooks == nullptr ? none : current_hooks->module_;
 }
 
 void CommitHooks::flush(soci::session& session) {
@@ -81,6 +86,7 @@ Savepoint::~Savepoint() {
 }
 
 void Savepoint::release() {
+    if (current_hooks != nullptr) current_hooks->flush(session_);
     session_ << "RELEASE " + name_;
     done_ = true;
 }

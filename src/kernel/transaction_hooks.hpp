@@ -38,10 +38,13 @@ public:
 // Throws std::logic_error outside a write transaction.
 PendingWrites& pending_writes(const std::string& key, const std::function<std::unique_ptr<PendingWrites>()>& make);
 
+// The module whose write transaction the calling thread is running work in; "" outside one.
+const std::string& current_write_module();
+
 // The work around one transaction's commit, installed for the thread running it.
 class CommitHooks {
 public:
-    CommitHooks();
+    explicit CommitHooks(std::string module);
     ~CommitHooks();
     CommitHooks(const CommitHooks&) = delete;
     CommitHooks& operator=(const CommitHooks&) = delete;
@@ -53,6 +56,7 @@ public:
 
 private:
     friend class Savepoint;
+    friend const std::string& current_write_module();
     friend bool after_commit_once(const std::string& key, std::function<void()> fn);
     friend PendingWrites& pending_writes(const std::string& key, const std::function<std::unique_ptr<PendingWrites>()>& make);
     struct Hook {
@@ -61,11 +65,13 @@ private:
     };
     std::vector<Hook> hooks_;
     std::vector<std::pair<std::string, std::unique_ptr<PendingWrites>>> pending_;
+    std::string module_;
     CommitHooks* outer_;
 };
 
-// A SAVEPOINT inside the current transaction: release() keeps its work, and going out of scope
-// without release() rolls the work back, with the pending writes and after-commit hooks of its scope.
+// A SAVEPOINT inside the current transaction: release() writes what its scope left pending and keeps
+// its work (so a failing write fails this scope, not the next); going out of scope without release()
+// rolls the work back, with the pending writes and after-commit hooks of its scope.
 class Savepoint {
 public:
     Savepoint(soci::session& session, std::string name);

@@ -211,6 +211,12 @@ std::string Bus::publish(soci::session& session, const Event& event) {
     if (!nlohmann::json::parse(event.payload, nullptr, false).is_object()) errors.push_back({"payload", "must be a JSON object"});
     if (event.version < 1) errors.push_back({"version", "must be 1 or more"});
     if (!errors.empty()) throw Problem::unprocessable("the event cannot be published", std::move(errors));
+    // A module's transaction touches only its own schema (DESIGN rule 3), its log included.
+    if (current_write_module() != source) {
+        throw std::logic_error(fmt::format("{} can be published only inside a write of module {} (this is {})",
+                                           event.topic, source,
+                                           current_write_module().empty() ? "no write" : current_write_module()));
+    }
 
     Envelope envelope;
     envelope.id = new_id("evt");

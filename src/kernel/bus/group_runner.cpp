@@ -136,21 +136,22 @@ void GroupRunner::run() {
             if (stopping_) return;
             woken_ = false;
         }
-        std::lock_guard work(work_mutex_);
-        if (!spec_.local() && !context_.may_drive(spec_.group)) {
-            loaded_ = false;  // whoever drives it now moves its position: start over from the stored one
-            continue;
-        }
         try {
-            if (!loaded_) load();
-            for (auto& cursor : cursors_) {
-                while (round(cursor)) {
-                    publish_gauges();
+            if (!prepare()) continue;
+            // The work lock is taken round by round, so a replay or a status read waits for one
+            // batch at most, never for a whole backlog.
+            for (std::size_t i = 0; i < cursors_.size(); ++i) {
+                bool more = true;
+                while (more) {
+                    {
+                        std::lock_guard work(work_mutex_);
+                        more = round(cursors_[i]);
+                        publish_gauges();
+                    }
                     std::lock_guard lock(wake_mutex_);
                     if (stopping_) return;
                 }
             }
-            publish_gauges();
         } catch (const Fenced& e) {
             spdlog::info("bus group {}: {}; reloading", spec_.group, e.what());
             loaded_ = false;
@@ -163,13 +164,34 @@ void GroupRunner::run() {
     }
 }
 
+bool GroupRunner::prepare() {
+    std::lock_guard work(work_mutex_);
+    if (!spec_.local() && !context_.may_drive(spec_.group)) {
+        // Whoever drives the group now moves its position and retries its failures.
+        loaded_ = false;
+        failing_.clear();
+        publish_gauges();
+        return false;
+    }
+    if (!loaded_) load();
+    return true;
+}
+
 void GroupRunner::load() {
+    // A local group's position lives in this runner: it survives a reload, while resume_after()
+    // (the projection's newest offset) could be past an event of another key still being retried.
+    std::map<std::string, std::int64_t> local_positions;
+    for (const auto& c : cursors_) local_positions[c.source] = c.committed;
     cursors_.clear();
+    failing_.clear();  // attempts are counted afresh from the reloaded position
     for (const auto& source : spec_.sources) {
         Cursor c;
         c.source = source;
         if (spec_.local()) {
-            c.committed = spec_.resume_after ? spec_.resume_after(source) : 0;
+            auto known = local_positions.find(source);
+            c.committed = known != local_positions.end() ? known->second
+                          : spec_.resume_after           ? spec_.resume_after(source)
+                                                         : 0;
         } else {
             const GroupRef ref{spec_.module, spec_.group, source};
             auto& db = *context_.db;
@@ -256,6 +278,13 @@ bool GroupRunner::round(Cursor& cursor) {
             attempt(false, nullptr);
         } catch (const UnguardedFailure& failure) {
             attempt(true, &failure);
+        } catch (const Fenced&) {
+            throw;
+        } catch (const std::exception& e) {
+            // The batch failed as a whole (a handler's pending write, say): the savepoints tell
+            // which event it was, and a failure that is not any event's comes back out of here.
+            spdlog::debug("bus group {}: batch failed ({}); running it event by event", spec_.group, e.what());
+            attempt(true, nullptr);
         }
     }
     apply(cursor, outcomes, committed);
@@ -271,10 +300,14 @@ void GroupRunner::fence(soci::session& session, const Cursor& cursor) {
 
 std::optional<std::string> GroupRunner::deliver(const Envelope& event, soci::session* session, bool guarded) {
     std::optional<Savepoint> savepoint;
-    if (session != nullptr && guarded) savepoint.emplace(*session, "bus_event");
     try {
+        if (session != nullptr && guarded) savepoint.emplace(*session, "bus_event");
         TraceScope trace(event.traceparent);
         spec_.handler(event, session);
+        // A handler that caught an SQL error of its own has still spoilt its transaction on PostgreSQL.
+        if (session != nullptr && transaction_aborted(*session)) {
+            throw std::runtime_error("the handler caught an SQL error that aborted its transaction");
+        }
         if (savepoint) savepoint->release();
         return std::nullopt;
     } catch (...) {

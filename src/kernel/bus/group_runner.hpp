@@ -100,6 +100,8 @@ private:
 
     void run();
     void publish_gauges();
+    // Whether this copy may deliver now; loads the position when it has none. Takes the work lock.
+    bool prepare();
     void load();
     bool round(Cursor& cursor);
     std::vector<const Envelope*> eligible(const Cursor& cursor, std::chrono::steady_clock::time_point now) const;
@@ -137,7 +139,8 @@ private:
     bool stopping_ = false;
     std::thread thread_;
 
-    // Everything below is the runner thread's, and a replay's while it holds work_mutex_.
+    // Everything below is the runner thread's, held under work_mutex_ while a round runs, so a replay
+    // or a status read (which take it too) sees it between rounds.
     mutable std::mutex work_mutex_;
     bool loaded_ = false;
     std::vector<Cursor> cursors_;

@@ -103,13 +103,14 @@ bool has_unsequenced(soci::session& session, const std::string& module) {
 std::size_t sequence_events(soci::session& session, const std::string& module, std::size_t limit) {
     long long next = 0;
     session << fmt::format("SELECT next_offset FROM {}.outbox_head WHERE only_row = 1 FOR UPDATE", module), soci::into(next);
-    // A fresh statement after the row lock sees every event the previous sequencer numbered.
+    // A fresh statement after the row lock sees every event the previous sequencer numbered. The
+    // cast keeps PostgreSQL from typing the parameter as a 32-bit integer.
     const long long count_limit = static_cast<long long>(limit);
     soci::statement numbering = (session.prepare << fmt::format(
         "WITH moved AS (DELETE FROM {0}.outbox_unsequenced WHERE seq IN "
         "(SELECT seq FROM {0}.outbox_unsequenced ORDER BY seq LIMIT :limit) RETURNING seq) "
         "INSERT INTO {0}.outbox_offsets (log_offset, seq) "
-        "SELECT :base - 1 + row_number() OVER (ORDER BY seq), seq FROM moved",
+        "SELECT CAST(:base AS BIGINT) - 1 + row_number() OVER (ORDER BY seq), seq FROM moved",
         module), soci::use(count_limit), soci::use(next));
     const long long numbered = static_cast<long long>(affected(numbering));
     if (numbered > 0) {

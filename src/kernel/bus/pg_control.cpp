@@ -140,11 +140,15 @@ bool PgControl::wait_for_input(Clock::time_point until) {
     if (fds[1].revents & POLLIN) drain_wake();
     if ((fds[0].revents & (POLLIN | POLLERR | POLLHUP)) == 0) return true;
     if (PQconsumeInput(pg(conn_)) == 0) return false;
+    deliver_notices();
+    return PQstatus(pg(conn_)) == CONNECTION_OK;
+}
+
+void PgControl::deliver_notices() {
     while (PGnotify* notice = PQnotifies(pg(conn_))) {
         callbacks_.notified(notice->extra);
         PQfreemem(notice);
     }
-    return PQstatus(pg(conn_)) == CONNECTION_OK;
 }
 
 void PgControl::run() {
@@ -161,7 +165,10 @@ void PgControl::run() {
             try_acquire();
             next_attempt = Clock::now() + interval_;
         }
-        if (!send_announcements() || !wait_for_input(next_attempt)) {
+        // Notices that arrived while a query ran were buffered by libpq: hand them over before waiting.
+        const bool sent = send_announcements();
+        deliver_notices();
+        if (!sent || !wait_for_input(next_attempt)) {
             spdlog::warn("bus: lost the PostgreSQL connection holding group locks; reconnecting");
             drop_connection();
         }

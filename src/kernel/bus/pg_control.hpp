@@ -48,6 +48,7 @@ private:
     void try_acquire();
     bool send_announcements();
     bool wait_for_input(Clock::time_point until);
+    void deliver_notices();
     void interrupt();
     void drain_wake();
 
