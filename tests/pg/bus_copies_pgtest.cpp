@@ -70,3 +70,23 @@ TEST_CASE("two copies on one PostgreSQL handle each event once per group, and th
     copies[survivor]->signal(SIGTERM);
     CHECK(copies[survivor]->wait(std::chrono::seconds(10)) == 0);
 }
+
+TEST_CASE("a copy that publishes wakes the copy driving the group through NOTIFY, long before its next poll") {
+    auto t = fresh_postgres();
+    auto db = open_bus_world(t->url());
+    ChildProcess consumer(MERCATO_BUS_PROBE, {"consume", t->url(), "copy_slow_poll", "60000"});
+    REQUIRE(consumer.wait_for_output("ready", std::chrono::seconds(20)));
+    mercato::kernel::MetricsRegistry metrics;
+    mercato::kernel::bus::Bus publisher(db, metrics, quick_bus_options());
+    publisher.start();
+    place_order(*db, publisher, "ord_warmup");  // the consumer may still be taking its group lock
+    REQUIRE(eventually([&] { return sent_rows(*db).size() == 1; }, std::chrono::seconds(30)));
+
+    const auto before = std::chrono::steady_clock::now();
+    place_order(*db, publisher, "ord_noticed");
+    REQUIRE(eventually([&] { return sent_rows(*db).size() == 2; }, std::chrono::seconds(30)));
+    CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(5));  // the poll would take 60 s
+    publisher.stop();
+    consumer.signal(SIGTERM);
+    CHECK(consumer.wait(std::chrono::seconds(10)) == 0);
+}

@@ -1,7 +1,9 @@
 // A separate process on the bus tests' database, so tests can kill a publisher or a consumer by
 // signal and watch what survives:
 //   mercato_bus_probe publish URL N   commits N orders with their events, says "committed N", then waits to be killed
-//   mercato_bus_probe consume URL ME  drives mailer.receipts (recording deliveries as copy ME) until SIGTERM
+//   mercato_bus_probe consume URL ME [POLL_MS]
+//                                     drives mailer.receipts (recording deliveries as copy ME) until SIGTERM,
+//                                     polling every POLL_MS (default: the tests' quick 200 ms)
 #include <csignal>
 #include <cstdio>
 #include <string>
@@ -19,19 +21,21 @@ using namespace mercato;
 namespace {
 
 int usage() {
-    std::fprintf(stderr, "usage: mercato_bus_probe publish URL N | consume URL NAME\n");
+    std::fprintf(stderr, "usage: mercato_bus_probe publish URL N | consume URL NAME [POLL_MS]\n");
     return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 4) return usage();
+    if (argc != 4 && !(argc == 5 && std::string(argv[1]) == "consume")) return usage();
     const std::string command = argv[1];
     kernel::init_logging("warn", "text");
     auto db = test::open_bus_world(argv[2]);
     kernel::MetricsRegistry metrics;
-    kernel::bus::Bus bus(db, metrics, test::quick_bus_options());
+    auto options = test::quick_bus_options();
+    if (argc == 5) options.poll_interval = std::chrono::milliseconds(std::stoi(argv[4]));
+    kernel::bus::Bus bus(db, metrics, options);
 
     if (command == "publish") {
         const int count = std::stoi(argv[3]);
