@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -13,7 +14,6 @@
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
-#include "kernel/bus/bus_schema.hpp"
 #include "kernel/bus/consumer_store.hpp"
 #include "kernel/bus/group_runner.hpp"
 #include "kernel/bus/log_store.hpp"
