@@ -246,13 +246,14 @@ bool GroupRunner::round(Cursor& cursor) {
     const auto work = eligible(cursor, Clock::now());
     if (work.empty()) {
         // Nothing to hand over, but the position may still move (everything read was already done).
-        if (cursor.pending.empty() && cursor.committed < cursor.fetched && spec_.local()) cursor.committed = cursor.fetched;
-        if (cursor.pending.empty() && cursor.committed < cursor.fetched && !spec_.local()) {
-            std::vector<Outcome> none;
-            context_.db->module(spec_.module).write([&](soci::session& s) {
-                fence(s, cursor);
-                persist(s, cursor, none, cursor.fetched);
-            });
+        if (cursor.pending.empty() && cursor.committed < cursor.fetched) {
+            const std::vector<Outcome> none;
+            if (!spec_.local()) {
+                context_.db->module(spec_.module).write([&](soci::session& s) {
+                    fence(s, cursor);
+                    persist(s, cursor, none, cursor.fetched);
+                });
+            }
             apply(cursor, none, cursor.fetched);
         }
         return fetched == context_.batch_size;
