@@ -16,3 +16,13 @@ add_custom_command(
           -DFUNCTION=openapi_document -P ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
   DEPENDS ${CMAKE_SOURCE_DIR}/openapi/openapi.json ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
   COMMENT "Embedding the OpenAPI document")
+
+# The 10,000 most common passwords, which the password policy refuses (src/kernel/auth).
+set(MERCATO_COMMON_PASSWORDS_CPP ${CMAKE_BINARY_DIR}/generated/common_passwords.cpp)
+add_custom_command(
+  OUTPUT ${MERCATO_COMMON_PASSWORDS_CPP}
+  COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_SOURCE_DIR}/src/kernel/auth/common_passwords.txt -DOUT=${MERCATO_COMMON_PASSWORDS_CPP}
+          -DFUNCTION=common_passwords_text -DNAMESPACE=mercato::kernel::auth
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
+  DEPENDS ${CMAKE_SOURCE_DIR}/src/kernel/auth/common_passwords.txt ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
+  COMMENT "Embedding the common password list")
