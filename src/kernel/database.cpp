@@ -17,6 +17,7 @@
 #include "kernel/config.hpp"
 #include "kernel/connection_pool.hpp"
 #include "kernel/group_commit.hpp"
+#include "kernel/logging.hpp"
 #include "kernel/problem.hpp"
 #include "kernel/transaction_hooks.hpp"
 
@@ -264,13 +265,16 @@ void ModuleDb::run(bool transaction, const SessionFn& fn) const {
     ++impl.writes;
     if (!impl.shared_pool) {
         auto& module = impl.sqlite_modules.find(name_)->second;
-        // The batch may run on another writer's thread: take this caller's trace along.
+        // The batch may run on another writer's thread: take this caller's trace and request id along,
+        // for the events it publishes and the lines it logs.
         const std::string trace(bus::current_traceparent());
-        const SessionFn traced = [&](soci::session& session) {
-            bus::TraceScope scope(trace);
+        const std::string request_id(current_request_id());
+        const SessionFn in_context = [&](soci::session& session) {
+            bus::TraceScope trace_scope(trace);
+            RequestIdScope request_scope(request_id);
             fn(session);
         };
-        module.writers.run(traced, [&](std::vector<GroupCommit::Job*>& batch) {
+        module.writers.run(in_context, [&](std::vector<GroupCommit::Job*>& batch) {
             run_batch(*module.pool, name_, batch);
             ++impl.commits;
         });

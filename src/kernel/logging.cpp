@@ -72,6 +72,8 @@ void init_logging(std::string_view level, std::string_view format) {
 }
 
 
+std::string_view current_request_id() { return request_id; }
+
 RequestIdScope::RequestIdScope(std::string_view id) : previous_(std::exchange(request_id, id)) {}
 RequestIdScope::~RequestIdScope() { request_id = previous_; }
 

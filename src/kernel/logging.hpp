@@ -22,6 +22,9 @@ private:
     std::string_view previous_;
 };
 
+// The request id the calling thread's log lines carry, or "".
+std::string_view current_request_id();
+
 // A JSON string literal for text (quotes included), escaped per RFC 8259.
 std::string json_quote(std::string_view text);
 

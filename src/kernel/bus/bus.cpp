@@ -282,8 +282,10 @@ std::vector<GroupStatus> Bus::status() {
     auto head = [&](const std::string& source) {
         auto it = heads.find(source);
         if (it != heads.end()) return it->second;
-        const auto h = impl.db->module(source).read(
-            [&](soci::session& s) { return head_offset(s, impl.db->backend(), source); });
+        // Events committed but not yet numbered (PostgreSQL) count as the log's newest.
+        const auto h = impl.db->module(source).read([&](soci::session& s) {
+            return head_offset(s, impl.db->backend(), source) + unsequenced_count(s, impl.db->backend(), source);
+        });
         return heads[source] = h;
     };
     std::vector<GroupStatus> out;

@@ -100,6 +100,13 @@ bool has_unsequenced(soci::session& session, const std::string& module) {
     return waiting > 0;
 }
 
+std::int64_t unsequenced_count(soci::session& session, Backend backend, const std::string& module) {
+    if (backend != Backend::postgresql) return 0;
+    long long waiting = 0;
+    session << fmt::format("SELECT count(*) FROM {}.outbox_unsequenced", module), soci::into(waiting);
+    return waiting;
+}
+
 std::size_t sequence_events(soci::session& session, const std::string& module, std::size_t limit) {
     long long next = 0;
     session << fmt::format("SELECT next_offset FROM {}.outbox_head WHERE only_row = 1 FOR UPDATE", module), soci::into(next);
