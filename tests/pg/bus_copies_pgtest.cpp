@@ -2,6 +2,8 @@
 // once, and when the driving copy dies the other takes the group over where it stood.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <csignal>
 #include <map>
 #include <set>
@@ -89,4 +91,45 @@ TEST_CASE("a copy that publishes wakes the copy driving the group through NOTIFY
     publisher.stop();
     consumer.signal(SIGTERM);
     CHECK(consumer.wait(std::chrono::seconds(10)) == 0);
+}
+
+TEST_CASE("the driving copy killed in the middle of a stream of events: every event is still handled exactly once") {
+    auto t = fresh_postgres();
+    auto db = open_bus_world(t->url());
+    mercato::kernel::MetricsRegistry metrics;
+    mercato::kernel::bus::Bus publisher(db, metrics, quick_bus_options());
+    publisher.start();
+    std::map<std::string, std::unique_ptr<ChildProcess>> copies;
+    for (const char* name : {"copy_a", "copy_b"}) {
+        copies[name] = std::make_unique<ChildProcess>(MERCATO_BUS_PROBE, std::vector<std::string>{"consume", t->url(), name});
+    }
+    for (auto& [name, copy] : copies) REQUIRE_MESSAGE(copy->wait_for_output("ready", std::chrono::seconds(20)), name);
+
+    // Orders keep coming, one at a time, while the copy handling them is killed.
+    std::atomic<int> published{0};
+    std::thread stream([&] {
+        for (int i = 0; i < 400; ++i) {
+            place_order(*db, publisher, "ord_stream_" + std::to_string(i));
+            ++published;
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+    });
+    REQUIRE(eventually([&] { return sent_rows(*db).size() >= 50; }));
+    const std::string driver = sent_rows(*db).front().copy;
+    const std::string survivor = driver == "copy_a" ? "copy_b" : "copy_a";
+    copies[driver]->signal(SIGKILL);
+    CHECK(copies[driver]->wait(std::chrono::seconds(5)) == 128 + SIGKILL);
+    stream.join();
+
+    REQUIRE(eventually([&] { return sent_rows(*db).size() >= 400; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto rows = sent_rows(*db);
+    CHECK(rows.size() == 400);
+    for (const auto& [event, times] : handled_per_event(*db)) CHECK_MESSAGE(times == 1, event);
+    std::set<std::string> keys;
+    for (const auto& r : rows) keys.insert(r.key);
+    CHECK(keys.size() == 400);
+    CHECK(std::count_if(rows.begin(), rows.end(), [&](const SentRow& r) { return r.copy == survivor; }) > 0);
+    copies[survivor]->signal(SIGTERM);
+    CHECK(copies[survivor]->wait(std::chrono::seconds(10)) == 0);
 }
