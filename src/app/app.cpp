@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include <algorithm>
+
 #include "http/bus_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/router.hpp"
@@ -11,6 +13,7 @@
 #include "kernel/metrics.hpp"
 #include "kernel/migrations.hpp"
 #include "kernel/worker_pool.hpp"
+#include "modules/users/module.hpp"
 
 namespace mercato::app {
 
@@ -39,6 +42,21 @@ struct App::Parts {
         });
         http::register_bus_routes(router, *bus);
         server = std::make_unique<http::Server>(config, router, *workers, metrics);
+        // A module is built in when this build carries its schema (tests may bring other modules of their own).
+        if (std::find(modules.begin(), modules.end(), "users") != modules.end()) {
+            users_module = std::make_unique<mercato::users::UsersModule>(db, *bus, users_settings(config));
+            users_module->register_routes(router);
+            server->set_authenticator(users_module->authenticator());
+        }
+    }
+
+    static mercato::users::UsersSettings users_settings(const kernel::Config& config) {
+        mercato::users::UsersSettings settings;
+        settings.password_memory_bytes = config.users_password_memory_kib * 1024;
+        settings.password_passes = static_cast<std::uint64_t>(config.users_password_passes);
+        settings.token_issuer = config.users_token_issuer;
+        settings.token_audience = config.users_token_audience;
+        return settings;
     }
 
     static kernel::bus::BusOptions bus_options(const kernel::Config& config) {
@@ -81,6 +99,7 @@ struct App::Parts {
     std::unique_ptr<kernel::WorkerPool> workers;
     http::Router router;
     std::unique_ptr<http::Server> server;
+    std::unique_ptr<mercato::users::UsersModule> users_module;
 };
 
 App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations)
@@ -94,6 +113,8 @@ std::vector<std::string> App::pending_migrations() { return kernel::Migrator(*pa
 std::uint16_t App::listen() { return parts_->server->listen(); }
 
 bool App::run(bool handle_signals) {
+    // Token checks run on I/O threads and never read the database: the keys must be in memory first.
+    if (parts_->users_module) parts_->users_module->users().load_keys();
     parts_->bus->start();
     const bool drained = parts_->server->run(handle_signals);
     parts_->bus->stop();
@@ -107,6 +128,7 @@ void App::shutdown() { parts_->server->shutdown(); }
 
 kernel::Database& App::database() { return *parts_->db; }
 kernel::bus::Bus& App::bus() { return *parts_->bus; }
+users::Users* App::users() { return parts_->users_module ? &parts_->users_module->users() : nullptr; }
 void App::set_authenticator(http::Authenticator authenticate) { parts_->server->set_authenticator(std::move(authenticate)); }
 const kernel::Config& App::config() const { return parts_->config; }
 const kernel::FeatureFlags& App::features() const { return parts_->features; }

@@ -24,6 +24,10 @@ namespace mercato::http {
 class Router;
 }
 
+namespace mercato::users {
+class Users;
+}
+
 namespace mercato::app {
 
 class App {
@@ -47,6 +51,8 @@ public:
     kernel::Database& database();
     // The event bus: modules publish on it and subscribe to it (before run()).
     kernel::bus::Bus& bus();
+    // The users module, or nullptr when the migrations given leave it out.
+    users::Users* users();
     // Resolves bearer tokens for every request (the users module's token verifier; tests use their own).
     void set_authenticator(http::Authenticator authenticate);
     const kernel::Config& config() const;

@@ -13,6 +13,7 @@
 #include "kernel/db_url.hpp"
 #include "kernel/logging.hpp"
 #include "kernel/problem.hpp"
+#include "modules/users/api/users.hpp"
 
 namespace mercato::cli {
 
@@ -122,24 +123,63 @@ int migrate(const std::vector<std::string>& args) {
     });
 }
 
+namespace {
+
+// The users module of a process on this configuration's database, its migrations applied (a fresh
+// install creates its first admin before it first serves).
+template <class F>
+int with_users(const ParsedOptions& options, F&& body) {
+    const kernel::Config cfg = build_config(options);
+    kernel::init_logging("warn", cfg.log_format);
+    app::App app(cfg);
+    app.migrate();
+    if (app.users() == nullptr) throw std::runtime_error("the users module is not part of this build");
+    try {
+        return body(*app.users());
+    } catch (const kernel::Problem& p) {
+        std::string message = p.detail();
+        for (const auto& e : p.errors()) message += fmt::format("; {} {}", e.field, e.message);
+        throw UsageError(message);
+    }
+}
+
+}  // namespace
+
 int users(const std::vector<std::string>& args) {
-    const auto specs = with_common({
+    const auto admin_specs = with_common({
         {"email", "E", "the admin's email address"},
-        {"password", "P", "the admin's password (at least 8 characters)"},
+        {"password", "P", "the admin's password (at least 8 characters, not a common one)"},
     });
-    const std::string help = help_text("mercato users create-admin --email E --password P [options]",
-                                       "Creates an admin account, or makes an existing account admin with this password.",
-                                       specs);
+    const auto list_specs = common_options();
+    const std::string help =
+        help_text("mercato users create-admin --email E --password P [options]",
+                  "Creates an admin account, or makes an existing account admin with this password.", admin_specs) +
+        help_text("mercato users list [options]", "Lists every account: id, email, role, created.", list_specs);
     return guarded("users", [&] {
         if (args.empty()) {
             std::cerr << help;
             return 2;
         }
-        const bool asks_help = args.front() == "--help" || args.front() == "-h";
-        if (!asks_help && args.front() != "create-admin") {
-            throw UsageError(fmt::format("users: unknown subcommand '{}'", args.front()));
+        if (args.front() == "--help" || args.front() == "-h") {
+            std::cout << help;
+            return 0;
         }
-        const auto options = parse_options("users create-admin", specs, {args.begin() + (asks_help ? 0 : 1), args.end()});
+        const std::vector<std::string> rest(args.begin() + 1, args.end());
+        if (args.front() == "list") {
+            const auto options = parse_options("users list", list_specs, rest);
+            if (options.help) {
+                std::cout << help;
+                return 0;
+            }
+            return with_users(options, [](users::Users& users) {
+                for (const auto& p : users.list_users()) {
+                    std::cout << p.id << "\t" << p.email << "\t" << p.role << "\t" << p.created_at << "\n";
+                }
+                return 0;
+            });
+        }
+        if (args.front() != "create-admin") throw UsageError(fmt::format("users: unknown subcommand '{}'", args.front()));
+        const auto options = parse_options("users create-admin", admin_specs, rest);
         if (options.help) {
             std::cout << help;
             return 0;
@@ -152,9 +192,11 @@ int users(const std::vector<std::string>& args) {
             throw UsageError(fmt::format("users create-admin: '{}' is not an email address", *email));
         }
         if (password->size() < 8) throw UsageError("users create-admin: the password needs at least 8 characters");
-        build_config(options);
-        std::cerr << "mercato users create-admin: the users module is not part of this build yet\n";
-        return 1;
+        return with_users(options, [&](users::Users& users) {
+            const auto admin = users.create_admin(*email, *password);
+            std::cout << "admin " << admin.email << " is " << admin.id << "\n";
+            return 0;
+        });
     });
 }
 

@@ -130,6 +130,14 @@ void read_bus(const toml::table& t, Config& cfg) {
     read(t, "bus", "retention_hours", cfg.bus_retention_hours);
 }
 
+void read_users(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "users", {"password_memory_kib", "password_passes", "token_issuer", "token_audience"});
+    read(t, "users", "password_memory_kib", cfg.users_password_memory_kib);
+    read(t, "users", "password_passes", cfg.users_password_passes);
+    read(t, "users", "token_issuer", cfg.users_token_issuer);
+    read(t, "users", "token_audience", cfg.users_token_audience);
+}
+
 void read_log(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "log", {"level", "format"});
     read(t, "log", "level", cfg.log_level);
@@ -174,12 +182,13 @@ void apply_config_file(Config& cfg, const std::string& path) {
         throw ConfigError(fmt::format("config file '{}' line {}: {}", path, where.line, e.description()));
     }
     try {
-        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "log", "features"});
+        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "log", "features"});
         if (const auto* t = section(root, "database")) read_database(*t, cfg);
         if (const auto* t = section(root, "server")) read_server(*t, cfg);
         if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
         if (const auto* t = section(root, "rate_limit")) read_rate_limit(*t, cfg);
         if (const auto* t = section(root, "bus")) read_bus(*t, cfg);
+        if (const auto* t = section(root, "users")) read_users(*t, cfg);
         if (const auto* t = section(root, "log")) read_log(*t, cfg);
         if (const auto* t = section(root, "features")) read_features(*t, cfg);
     } catch (const ConfigError& e) {
@@ -237,6 +246,12 @@ void validate(const Config& cfg) {
     if (cfg.bus_poll_interval_ms < 10) throw ConfigError("bus.poll_interval_ms must be at least 10 ms");
     if (cfg.bus_batch_size < 1 || cfg.bus_batch_size > 10'000) throw ConfigError("bus.batch_size must be 1 to 10000");
     if (cfg.bus_retention_hours < 1) throw ConfigError("bus.retention_hours must be at least 1");
+    // libsodium's floor is 8 KiB; production wants OWASP's 19 MiB, tests may go lower to stay fast.
+    if (cfg.users_password_memory_kib < 8) throw ConfigError("users.password_memory_kib must be at least 8");
+    if (cfg.users_password_passes < 1) throw ConfigError("users.password_passes must be at least 1");
+    if (cfg.users_token_issuer.empty() || cfg.users_token_audience.empty()) {
+        throw ConfigError("users.token_issuer and users.token_audience must not be empty");
+    }
     for (const auto& [name, policy] : cfg.rate_limits) {
         if (policy.rate_per_sec <= 0 || policy.burst < 1) {
             throw ConfigError(fmt::format("rate_limit.{} needs rate > 0 and burst >= 1", name));

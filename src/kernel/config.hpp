@@ -62,6 +62,12 @@ struct Config {
     std::size_t bus_batch_size = 500;
     int bus_retention_hours = 168;
 
+    // The users module: Argon2id costs of a password hash, and who access tokens are from and for.
+    std::size_t users_password_memory_kib = 19 * 1024;
+    int users_password_passes = 2;
+    std::string users_token_issuer = "mercato";
+    std::string users_token_audience = "mercato-api";
+
     std::string log_level = "info";
     std::string log_format = "text";
 

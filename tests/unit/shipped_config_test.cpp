@@ -40,6 +40,10 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.bus_poll_interval_ms == defaults.bus_poll_interval_ms);
     CHECK(from_file.bus_batch_size == defaults.bus_batch_size);
     CHECK(from_file.bus_retention_hours == defaults.bus_retention_hours);
+    CHECK(from_file.users_password_memory_kib == defaults.users_password_memory_kib);
+    CHECK(from_file.users_password_passes == defaults.users_password_passes);
+    CHECK(from_file.users_token_issuer == defaults.users_token_issuer);
+    CHECK(from_file.users_token_audience == defaults.users_token_audience);
     CHECK(from_file.log_level == defaults.log_level);
     CHECK(from_file.log_format == defaults.log_format);
     CHECK(from_file.features.empty());
