@@ -1,6 +1,7 @@
 // The mercato command line, run as a real process: exit codes, errors, configuration precedence, SIGTERM.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <regex>
@@ -127,4 +128,28 @@ TEST_CASE("no command, an unknown command and a bare users are usage errors with
     CHECK(users.out.empty());
     CHECK(users.err.find("create-admin") != std::string::npos);
     CHECK(run_mercato({"users", "delete-everyone"}).code == 2);
+}
+
+TEST_CASE("users create-admin makes an admin, run again promotes that account, and users list shows it") {
+    TempDir dir;
+    const std::string db = "sqlite:" + dir.str() + "/data";
+    auto created = run_mercato({"users", "create-admin", "--email", "Boss@Shop.example", "--password", "tr0ub4dor and more", "--db", db});
+    CHECK(created.code == 0);
+    CHECK(created.out.find("admin boss@shop.example is usr_") != std::string::npos);
+    auto again = run_mercato({"users", "create-admin", "--email", "boss@shop.example", "--password", "another passphrase", "--db", db});
+    CHECK(again.code == 0);
+    CHECK(again.out == created.out);  // the same account, promoted again, not a second one
+    auto listed = run_mercato({"users", "list", "--db", db});
+    CHECK(listed.code == 0);
+    CHECK(listed.out.find("\tboss@shop.example\tadmin\t") != std::string::npos);
+    CHECK(std::count(listed.out.begin(), listed.out.end(), '\n') == 1);
+}
+
+TEST_CASE("users create-admin refuses a common password with exit code 2 and creates nothing") {
+    TempDir dir;
+    const std::string db = "sqlite:" + dir.str() + "/data";
+    auto refused = run_mercato({"users", "create-admin", "--email", "boss@shop.example", "--password", "password123", "--db", db});
+    CHECK(refused.code == 2);
+    CHECK(refused.err.find("too common") != std::string::npos);
+    CHECK(run_mercato({"users", "list", "--db", db}).out.empty());
 }
