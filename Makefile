@@ -24,6 +24,7 @@ test: build
 
 bench: build
 	bench/http_ceiling.sh $(BUILD_DIR)
+	bench/users_auth.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/durable_writes.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/bus_throughput.sh $(BUILD_DIR)
 

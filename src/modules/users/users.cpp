@@ -1,6 +1,7 @@
 #include "modules/users/api/users.hpp"
 
 #include <mutex>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -33,6 +34,9 @@ constexpr std::int64_t reset_lifetime = 30 * 60;
 // rotation, the loser is refused without revoking the family.
 constexpr std::int64_t rotation_grace = 10;
 constexpr std::size_t max_name_length = 100;
+// Access tokens already verified, so a client's next requests skip the signature check (they repeat
+// one token for up to 15 minutes). Emptied when full: a bound, not a policy worth more code.
+constexpr std::size_t verified_tokens_kept = 10'000;
 
 std::string timestamp(std::int64_t unix_seconds) {
     return kernel::format_rfc3339(std::chrono::system_clock::time_point(std::chrono::seconds(unix_seconds)));
@@ -151,6 +155,13 @@ struct Users::Impl {
     LoginThrottle throttle;
     mutable std::mutex keys_mutex;
     std::shared_ptr<const Keys> keys;
+
+    struct Verified {
+        Identity identity;
+        std::int64_t exp;
+    };
+    mutable std::mutex verified_mutex;
+    mutable std::unordered_map<std::string, Verified> verified;
 };
 
 Users::Users(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, UsersSettings settings)
@@ -354,12 +365,30 @@ std::vector<Profile> Users::list_users() {
 }
 
 std::optional<Identity> Users::verify_access_token(std::string_view token) const {
-    const auto keys = impl_->keys_snapshot();
+    auto& impl = *impl_;
+    const std::int64_t now = impl.now();
+    const std::string key(token);
+    {
+        std::lock_guard lock(impl.verified_mutex);
+        auto hit = impl.verified.find(key);
+        // The same bytes verified before: only the clock can have changed its answer.
+        if (hit != impl.verified.end()) {
+            if (now <= hit->second.exp + 60) return hit->second.identity;
+            impl.verified.erase(hit);
+            return std::nullopt;
+        }
+    }
+    const auto keys = impl.keys_snapshot();
     if (!keys) return std::nullopt;
-    const kernel::auth::VerifyOptions options{impl_->settings.token_issuer, impl_->settings.token_audience, impl_->now(), 60};
+    const kernel::auth::VerifyOptions options{impl.settings.token_issuer, impl.settings.token_audience, now, 60};
     const auto result = kernel::auth::verify_jwt(token, keys->trusted, options);
-    if (const auto* claims = std::get_if<kernel::auth::Claims>(&result)) return Identity{claims->sub, claims->role};
-    return std::nullopt;
+    const auto* claims = std::get_if<kernel::auth::Claims>(&result);
+    if (claims == nullptr) return std::nullopt;
+    Identity identity{claims->sub, claims->role};
+    std::lock_guard lock(impl.verified_mutex);
+    if (impl.verified.size() >= verified_tokens_kept) impl.verified.clear();
+    impl.verified.emplace(key, Impl::Verified{identity, claims->exp});
+    return identity;
 }
 
 std::string Users::jwks() const {

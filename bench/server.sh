@@ -1,0 +1,116 @@
+# Shared by the bench scripts that run servers (sourced after setting bench_name): start-up and
+# shutdown by pid, free ports, a curl-less HTTP client, memory readings and wrk's report.
+
+die() {
+    echo "$bench_name: $*" >&2
+    exit 1
+}
+
+# A zombie still passes `kill -0`, so look at the process state instead.
+is_running() {
+    local state
+    state=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null) || return 1
+    [[ -n $state && $state != Z ]]
+}
+
+stop_server() {
+    local name=$1 pid=$2 i status=0
+    [[ -n $pid ]] || return 0
+    if ! is_running "$pid"; then
+        wait "$pid" 2>/dev/null || true   # already gone (and reported) during start-up
+        return 0
+    fi
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 150; i++)); do
+        is_running "$pid" || break
+        sleep 0.1
+    done
+    if is_running "$pid"; then
+        echo "$bench_name: $name ignored SIGTERM for 15s; killing it" >&2
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || status=$?
+    # A non-zero status on SIGTERM means shutdown is not clean; worth knowing.
+    if ((status != 0)); then
+        echo "$bench_name: $name exited with status $status on SIGTERM" >&2
+    fi
+}
+
+# Prints a free 127.0.0.1 port. python3 asks the kernel for one; without it,
+# random ports are tried until one refuses connections.
+free_port() {
+    if command -v python3 >/dev/null &&
+        python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null; then
+        return 0
+    fi
+    local port i
+    for ((i = 0; i < 100; i++)); do
+        port=$((20000 + RANDOM % 40000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    die "no free port found"
+}
+
+# Prints the status line of GET PATH on PORT (empty when nothing answers);
+# bash's /dev/tcp stands in for curl, which may not be installed.
+http_status() {
+    # shellcheck disable=SC2016  # $1/$2 belong to the inner bash, not this one
+    timeout 2 bash -c '
+        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        printf "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" "$2" >&3
+        IFS= read -r line <&3 && printf "%s\n" "$line"' _ "$1" "$2" 2>/dev/null || true
+}
+
+wait_ready() {
+    local name=$1 pid=$2 port=$3 path=$4 log=$5 i
+    for ((i = 0; i < 150; i++)); do
+        if ! is_running "$pid"; then
+            tail -n 20 "$log" >&2 || true
+            die "$name exited during start-up"
+        fi
+        [[ $(http_status "$port" "$path") == "HTTP/1.1 200"* ]] && return 0
+        sleep 0.1
+    done
+    tail -n 20 "$log" >&2 || true
+    die "$name did not answer 200 on $path within 15s"
+}
+
+rss_mb() { # PID FIELD (VmRSS or VmHWM)
+    awk -v field="$2:" '$1 == field {printf "%.1f", $2 / 1024; found = 1} END {exit !found}' "/proc/$1/status"
+}
+
+
+# wrk_summary FILE: "req/s p50_ms p99_ms errors" from a `wrk --latency` report; fails when it has none.
+wrk_summary() {
+    awk '
+        function ms(v) {
+            if (v ~ /us$/) return v * 0.001
+            if (v ~ /ms$/) return v + 0
+            if (v ~ /m$/) return v * 60000
+            if (v ~ /h$/) return v * 3600000
+            return v * 1000   # seconds
+        }
+        /^Requests\/sec:/ {r = $2}
+        /Latency Distribution/ {dist = 1}
+        dist && $1 == "50%" {l50 = ms($2)}
+        dist && $1 == "99%" {l99 = ms($2)}
+        /Non-2xx or 3xx responses:/ {errors += $NF}
+        /Socket errors:/ {for (i = 3; i <= NF; i += 2) errors += $(i + 1)}
+        END {
+            if (r == "" || l50 == "" || l99 == "") exit 1
+            print r, l50, l99, errors + 0
+        }' "$1"
+}
+
+# http_post PORT PATH JSON: the body of the answer to a JSON POST (curl-less, like http_status).
+http_post() {
+    # shellcheck disable=SC2016  # $1..$3 belong to the inner bash, not this one
+    timeout 10 bash -c '
+        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        printf "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" \
+            "$2" "${#3}" "$3" >&3
+        sed "1,/^\r$/d" <&3' _ "$1" "$2" "$3"
+}
