@@ -40,14 +40,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Run from the temp dir with MERCATO_* cleared so neither config/mercato.toml
-# nor the caller's environment changes what is measured: defaults only.
-cd "$tmp"
-for var in $(compgen -e); do
-    if [[ $var == MERCATO_* ]]; then
-        unset "$var"
-    fi
-done
+# Defaults only: no config file, no MERCATO_* environment.
+isolate_in "$tmp"
 
 bare_port=$(free_port)
 "$bare_bin" --port "$bare_port" --threads 1 >"$tmp/bare.log" 2>&1 &

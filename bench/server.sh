@@ -114,3 +114,15 @@ http_post() {
             "$2" "${#3}" "$3" >&3
         sed "1,/^\r$/d" <&3' _ "$1" "$2" "$3"
 }
+
+# Runs the rest of the script from DIR with MERCATO_* cleared, so neither a config/mercato.toml in the
+# caller's folder nor the caller's environment changes what is measured.
+isolate_in() {
+    cd "$1"
+    local var
+    for var in $(compgen -e); do
+        if [[ $var == MERCATO_* ]]; then
+            unset "$var"
+        fi
+    done
+}

@@ -33,12 +33,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cd "$tmp"
-for var in $(compgen -e); do
-    if [[ $var == MERCATO_* ]]; then
-        unset "$var"
-    fi
-done
+isolate_in "$tmp"
 # Shipped defaults, but for the per-client rate limits, which would stop a load generator at once.
 cp "$bench_dir/../config/mercato.toml" "$tmp/bench.toml"
 sed -i 's/^enabled = true/enabled = false/' "$tmp/bench.toml"

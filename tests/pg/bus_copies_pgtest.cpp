@@ -24,6 +24,16 @@ void publish_orders(mercato::kernel::Database& db, mercato::kernel::bus::Bus& bu
     for (int i = 0; i < count; ++i) place_order(db, bus, prefix + std::to_string(i));
 }
 
+// Two consumer processes on the test's database, started and ready to drive mailer.receipts.
+std::map<std::string, std::unique_ptr<ChildProcess>> start_consumers(const TestDatabase& t) {
+    std::map<std::string, std::unique_ptr<ChildProcess>> copies;
+    for (const char* name : {"copy_a", "copy_b"}) {
+        copies[name] = std::make_unique<ChildProcess>(MERCATO_BUS_PROBE, std::vector<std::string>{"consume", t.url(), name});
+    }
+    for (auto& [name, copy] : copies) REQUIRE_MESSAGE(copy->wait_for_output("ready", std::chrono::seconds(20)), name);
+    return copies;
+}
+
 std::map<std::string, int> handled_per_event(mercato::kernel::Database& db) {
     std::map<std::string, int> count;
     for (const auto& row : sent_rows(db)) ++count[row.event_id];
@@ -40,11 +50,7 @@ TEST_CASE("two copies on one PostgreSQL handle each event once per group, and th
     mercato::kernel::bus::Bus publisher(db, metrics, quick_bus_options());
     publisher.start();
 
-    std::map<std::string, std::unique_ptr<ChildProcess>> copies;
-    for (const char* name : {"copy_a", "copy_b"}) {
-        copies[name] = std::make_unique<ChildProcess>(MERCATO_BUS_PROBE, std::vector<std::string>{"consume", t->url(), name});
-    }
-    for (auto& [name, copy] : copies) REQUIRE_MESSAGE(copy->wait_for_output("ready", std::chrono::seconds(20)), name);
+    auto copies = start_consumers(*t);
 
     publish_orders(*db, publisher, "ord_first_", 150);
     REQUIRE(eventually([&] { return sent_rows(*db).size() >= 150; }));
@@ -99,11 +105,7 @@ TEST_CASE("the driving copy killed in the middle of a stream of events: every ev
     mercato::kernel::MetricsRegistry metrics;
     mercato::kernel::bus::Bus publisher(db, metrics, quick_bus_options());
     publisher.start();
-    std::map<std::string, std::unique_ptr<ChildProcess>> copies;
-    for (const char* name : {"copy_a", "copy_b"}) {
-        copies[name] = std::make_unique<ChildProcess>(MERCATO_BUS_PROBE, std::vector<std::string>{"consume", t->url(), name});
-    }
-    for (auto& [name, copy] : copies) REQUIRE_MESSAGE(copy->wait_for_output("ready", std::chrono::seconds(20)), name);
+    auto copies = start_consumers(*t);
 
     // Orders keep coming, one at a time, while the copy handling them is killed.
     std::atomic<int> published{0};
