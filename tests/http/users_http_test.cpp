@@ -10,6 +10,7 @@
 #include "app/app.hpp"
 #include "kernel/auth/jwt.hpp"
 #include "kernel/database.hpp"
+#include "kernel/hashing.hpp"
 #include "kernel/migration_source.hpp"
 #include "modules/users/api/users.hpp"
 #include "support/http_client.hpp"
@@ -69,8 +70,11 @@ kernel::auth::SigningKey server_key(app::App& shop) {
         s << "SELECT private_key FROM users.signing_keys", soci::into(hex);
         return hex;
     });
+    const auto bytes = kernel::hex_decode(seed_hex);
+    REQUIRE(bytes);
     std::array<unsigned char, 32> seed{};
-    for (std::size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<unsigned char>(std::stoi(seed_hex.substr(2 * i, 2), nullptr, 16));
+    REQUIRE(bytes->size() == seed.size());
+    std::copy(bytes->begin(), bytes->end(), seed.begin());
     return kernel::auth::signing_key_from_private(seed);
 }
 

@@ -24,6 +24,17 @@ void publish_orders(mercato::kernel::Database& db, mercato::kernel::bus::Bus& bu
     for (int i = 0; i < count; ++i) place_order(db, bus, prefix + std::to_string(i));
 }
 
+// A fresh database with a copy that publishes and drives no group: its announcements wake the consuming copies.
+struct PublishingCopy {
+    PublishingCopy() : t(fresh_postgres()), db(open_bus_world(t->url())), publisher(db, metrics, quick_bus_options()) {
+        publisher.start();
+    }
+    std::unique_ptr<TestDatabase> t;
+    std::shared_ptr<mercato::kernel::Database> db;
+    mercato::kernel::MetricsRegistry metrics;
+    mercato::kernel::bus::Bus publisher;
+};
+
 // Two consumer processes on the test's database, started and ready to drive mailer.receipts.
 std::map<std::string, std::unique_ptr<ChildProcess>> start_consumers(const TestDatabase& t) {
     std::map<std::string, std::unique_ptr<ChildProcess>> copies;
@@ -43,14 +54,10 @@ std::map<std::string, int> handled_per_event(mercato::kernel::Database& db) {
 }  // namespace
 
 TEST_CASE("two copies on one PostgreSQL handle each event once per group, and the survivor takes over a killed driver") {
-    auto t = fresh_postgres();
-    auto db = open_bus_world(t->url());
-    mercato::kernel::MetricsRegistry metrics;
-    // A copy that publishes and drives no group: its announcements wake the consuming copies.
-    mercato::kernel::bus::Bus publisher(db, metrics, quick_bus_options());
-    publisher.start();
-
-    auto copies = start_consumers(*t);
+    PublishingCopy world;
+    auto& db = world.db;
+    auto& publisher = world.publisher;
+    auto copies = start_consumers(*world.t);
 
     publish_orders(*db, publisher, "ord_first_", 150);
     REQUIRE(eventually([&] { return sent_rows(*db).size() >= 150; }));
@@ -100,12 +107,10 @@ TEST_CASE("a copy that publishes wakes the copy driving the group through NOTIFY
 }
 
 TEST_CASE("the driving copy killed in the middle of a stream of events: every event is still handled exactly once") {
-    auto t = fresh_postgres();
-    auto db = open_bus_world(t->url());
-    mercato::kernel::MetricsRegistry metrics;
-    mercato::kernel::bus::Bus publisher(db, metrics, quick_bus_options());
-    publisher.start();
-    auto copies = start_consumers(*t);
+    PublishingCopy world;
+    auto& db = world.db;
+    auto& publisher = world.publisher;
+    auto copies = start_consumers(*world.t);
 
     // Orders keep coming, one at a time, while the copy handling them is killed.
     std::atomic<int> published{0};

@@ -52,15 +52,9 @@ int alphabet_index(char c) {
 }
 
 std::string key_id(const KeyBytes& public_key) {
-    static constexpr char hex[] = "0123456789abcdef";
     const Sha256Digest digest =
         sha256(std::string_view(reinterpret_cast<const char*>(public_key.data()), public_key.size()));
-    std::string kid = "k_";
-    for (std::size_t i = 0; i < kKidDigestBytes; ++i) {
-        kid += hex[digest[i] >> 4];
-        kid += hex[digest[i] & 0xf];
-    }
-    return kid;
+    return "k_" + hex_encode(std::span(digest).first(kKidDigestBytes));
 }
 
 Signature sign_ed25519(std::string_view message, const KeyBytes& seed) {

@@ -6,6 +6,8 @@
 
 #include <openssl/rand.h>
 
+#include "kernel/hashing.hpp"
+
 namespace mercato::kernel::bus {
 
 namespace {
@@ -15,13 +17,7 @@ thread_local std::string_view current;
 std::string random_hex(std::size_t bytes) {
     std::array<unsigned char, 16> raw{};
     if (RAND_bytes(raw.data(), static_cast<int>(bytes)) != 1) throw std::runtime_error("RAND_bytes failed");
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (std::size_t i = 0; i < bytes; ++i) {
-        out += digits[raw[i] >> 4];
-        out += digits[raw[i] & 0xF];
-    }
-    return out;
+    return hex_encode(std::span(raw).first(bytes));
 }
 
 bool is_lower_hex(std::string_view text) {

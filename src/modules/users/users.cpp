@@ -1,5 +1,6 @@
 #include "modules/users/api/users.hpp"
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -13,6 +14,7 @@
 #include "kernel/bus/bus.hpp"
 #include "kernel/clock.hpp"
 #include "kernel/database.hpp"
+#include "kernel/hashing.hpp"
 #include "kernel/ids.hpp"
 #include "kernel/problem.hpp"
 #include "modules/users/domain/email.hpp"
@@ -51,21 +53,12 @@ Problem invalid(std::vector<FieldError> errors) {
 Problem wrong_credentials() { return Problem::unauthorized("wrong email or password"); }
 Problem bad_refresh_token() { return Problem::unauthorized("the refresh token is not valid"); }
 
-std::string hex(const kernel::auth::KeyBytes& bytes) {
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned char b : bytes) {
-        out += digits[b >> 4];
-        out += digits[b & 0xF];
-    }
-    return out;
-}
-
-kernel::auth::KeyBytes from_hex(const std::string& text) {
-    kernel::auth::KeyBytes out{};
-    if (text.size() != out.size() * 2) throw std::runtime_error("a stored signing key is damaged");
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<unsigned char>(std::stoi(text.substr(2 * i, 2), nullptr, 16));
-    return out;
+kernel::auth::KeyBytes seed_from_hex(const std::string& text) {
+    const auto bytes = kernel::hex_decode(text);
+    kernel::auth::KeyBytes seed{};
+    if (!bytes || bytes->size() != seed.size()) throw std::runtime_error("a stored signing key is damaged");
+    std::copy(bytes->begin(), bytes->end(), seed.begin());
+    return seed;
 }
 
 std::optional<std::string> name_problem(const std::string& name) {
@@ -109,7 +102,7 @@ struct Users::Impl {
             auto stored = signing_keys(s);
             if (stored.empty()) {
                 const auto fresh = kernel::auth::generate_signing_key();
-                KeyRow row{fresh.kid, hex(fresh.private_key)};
+                KeyRow row{fresh.kid, kernel::hex_encode(fresh.private_key)};
                 insert_signing_key(s, row, timestamp(now()));
                 stored.push_back(row);
             }
@@ -117,7 +110,7 @@ struct Users::Impl {
         });
         auto loaded = std::make_shared<Keys>();
         for (const auto& row : rows) {
-            auto key = kernel::auth::signing_key_from_private(from_hex(row.private_key));
+            auto key = kernel::auth::signing_key_from_private(seed_from_hex(row.private_key));
             loaded->trusted[key.kid] = key.public_key;
             loaded->all.push_back(key);
         }
