@@ -100,13 +100,6 @@ for ((t = 0; t < ${#targets[@]}; t++)); do
     ratio[$t]=$(awk -v a="${med_rps[$t]}" -v b="${med_rps[0]}" 'BEGIN {printf "%.4f", a / b}')
 done
 
-verdict() { # VALUE OP LIMIT -> met/missed
-    awk -v v="$1" -v lim="$3" -v op="$2" 'BEGIN {
-        ok = (op == ">=") ? (v >= lim) : (v < lim)
-        print ok ? "met" : "missed"
-    }'
-}
-
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
 healthz_pct=$(awk -v r="${ratio[1]}" 'BEGIN {printf "%.0f%%", r * 100}')
 

@@ -1,5 +1,5 @@
-# Shared by the bench scripts (sourced): medians, reading the tools' reports, the machine's description, and writing one
-# section of bench/RESULTS.md in place.
+# Shared by the bench scripts (sourced): medians, reading the tools' reports, verdicts on targets, the machine's
+# description, and writing one section of bench/RESULTS.md in place.
 
 median() {
     printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1}
@@ -9,6 +9,14 @@ median() {
 # field LINE NAME: the value of NAME=value in a tool's one-line report.
 field() {
     sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"
+}
+
+# verdict VALUE OP LIMIT: "met" when VALUE >= LIMIT (OP ">=") or VALUE < LIMIT (OP "<"), else "missed".
+verdict() {
+    awk -v v="$1" -v lim="$3" -v op="$2" 'BEGIN {
+        ok = (op == ">=") ? (v >= lim) : (v < lim)
+        print ok ? "met" : "missed"
+    }'
 }
 
 machine_line() {

@@ -1,5 +1,6 @@
-# Shared by the bench scripts that run servers (sourced after setting bench_name): start-up and
-# shutdown by pid, free ports, a curl-less HTTP client, memory readings and wrk's report.
+# Shared by the bench scripts that run servers (sourced after setting bench_name and bench_dir):
+# start-up and shutdown by pid, free ports, a curl-less HTTP client, the bench configuration, memory
+# readings and wrk's report.
 
 die() {
     echo "$bench_name: $*" >&2
@@ -105,14 +106,31 @@ wrk_summary() {
         }' "$1"
 }
 
-# http_post PORT PATH JSON: the body of the answer to a JSON POST (curl-less, like http_status).
-http_post() {
-    # shellcheck disable=SC2016  # $1..$3 belong to the inner bash, not this one
+# http_request METHOD PORT PATH [JSON]: the body of the answer (curl-less, like http_status); with JSON,
+# sent as an application/json body.
+http_request() {
+    # shellcheck disable=SC2016  # $1..$4 belong to the inner bash, not this one
     timeout 10 bash -c '
-        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
-        printf "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" \
-            "$2" "${#3}" "$3" >&3
-        sed "1,/^\r$/d" <&3' _ "$1" "$2" "$3"
+        exec 3<>"/dev/tcp/127.0.0.1/$2" || exit 1
+        if (($# > 3)); then
+            printf "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" \
+                "$1" "$3" "${#4}" "$4" >&3
+        else
+            printf "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" "$1" "$3" >&3
+        fi
+        sed "1,/^\r$/d" <&3' _ "$@"
+}
+
+http_get() { http_request GET "$@"; }    # PORT PATH
+http_post() { http_request POST "$@"; }  # PORT PATH JSON
+
+# bench_config FILE: the shipped configuration but for the per-client rate limits, which would stop a
+# load generator at once.
+bench_config() {
+    cp "$bench_dir/../config/mercato.toml" "$1"
+    sed -i '/^\[rate_limit\]/,/^\[/ s/^enabled = true/enabled = false/' "$1"   # no other section's switch
+    awk '/^\[/ {in_rl = ($0 == "[rate_limit]")} in_rl && /^enabled = false/ {found = 1} END {exit !found}' "$1" ||
+        die "could not turn rate limits off in the bench config"
 }
 
 # Runs the rest of the script from DIR with MERCATO_* cleared, so neither a config/mercato.toml in the

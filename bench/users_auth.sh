@@ -34,10 +34,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 isolate_in "$tmp"
-# Shipped defaults, but for the per-client rate limits, which would stop a load generator at once.
-cp "$bench_dir/../config/mercato.toml" "$tmp/bench.toml"
-sed -i 's/^enabled = true/enabled = false/' "$tmp/bench.toml"
-grep -q '^enabled = false' "$tmp/bench.toml" || die "could not turn rate limits off in the bench config"
+bench_config "$tmp/bench.toml"   # shipped defaults, rate limits off
 
 port=$(free_port)
 mkdir "$tmp/data"

@@ -1,4 +1,4 @@
-// mercato: the command line of the server (serve, migrate, users create-admin, version).
+// mercato: the command line of the server (serve, migrate, users create-admin, seed, version).
 #include <iostream>
 #include <string>
 #include <vector>
@@ -14,6 +14,7 @@ constexpr const char* usage =
     "  serve                 apply pending migrations and serve the REST API\n"
     "  migrate               apply pending migrations and exit\n"
     "  users create-admin    create an admin account (--email E --password P)\n"
+    "  seed --demo           load a demo catalog into an empty shop (--products N, default 1000)\n"
     "  version               print the version\n"
     "\n"
     "Every command takes --db URL, --config FILE and --help.\n";
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     if (command == "serve") return mercato::cli::serve(args);
     if (command == "migrate") return mercato::cli::migrate(args);
     if (command == "users") return mercato::cli::users(args);
+    if (command == "seed") return mercato::cli::seed(args);
     if (command == "version" || command == "--version") return mercato::cli::version(args);
     if (command == "--help" || command == "-h" || command == "help") {
         std::cout << usage;

@@ -13,6 +13,7 @@
 #include "kernel/metrics.hpp"
 #include "kernel/migrations.hpp"
 #include "kernel/worker_pool.hpp"
+#include "modules/catalog/module.hpp"
 #include "modules/users/module.hpp"
 
 namespace mercato::app {
@@ -48,6 +49,17 @@ struct App::Parts {
             users_module->register_routes(router);
             server->set_authenticator(users_module->authenticator());
         }
+        if (std::find(modules.begin(), modules.end(), "catalog") != modules.end()) {
+            catalog_module = std::make_unique<mercato::catalog::CatalogModule>(db, *bus, catalog_settings(config));
+            catalog_module->register_routes(router);
+        }
+    }
+
+    static mercato::catalog::CatalogSettings catalog_settings(const kernel::Config& config) {
+        mercato::catalog::CatalogSettings settings;
+        settings.reservation_ttl = std::chrono::minutes(config.catalog_reservation_minutes);
+        settings.sweep_interval = std::chrono::seconds(config.catalog_sweep_interval_seconds);
+        return settings;
     }
 
     static mercato::users::UsersSettings users_settings(const kernel::Config& config) {
@@ -100,6 +112,7 @@ struct App::Parts {
     http::Router router;
     std::unique_ptr<http::Server> server;
     std::unique_ptr<mercato::users::UsersModule> users_module;
+    std::unique_ptr<mercato::catalog::CatalogModule> catalog_module;
 };
 
 App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations)
@@ -116,7 +129,9 @@ bool App::run(bool handle_signals) {
     // Token checks run on I/O threads and never read the database: the keys must be in memory first.
     if (parts_->users_module) parts_->users_module->users().load_keys();
     parts_->bus->start();
+    if (parts_->catalog_module) parts_->catalog_module->start();
     const bool drained = parts_->server->run(handle_signals);
+    if (parts_->catalog_module) parts_->catalog_module->stop();
     parts_->bus->stop();
     if (!drained) return false;
     // Handlers still on workers reference requests owned by the server's sessions: let them finish first.
@@ -129,6 +144,7 @@ void App::shutdown() { parts_->server->shutdown(); }
 kernel::Database& App::database() { return *parts_->db; }
 kernel::bus::Bus& App::bus() { return *parts_->bus; }
 users::Users* App::users() { return parts_->users_module ? &parts_->users_module->users() : nullptr; }
+catalog::Catalog* App::catalog() { return parts_->catalog_module ? &parts_->catalog_module->catalog() : nullptr; }
 void App::set_authenticator(http::Authenticator authenticate) { parts_->server->set_authenticator(std::move(authenticate)); }
 const kernel::Config& App::config() const { return parts_->config; }
 const kernel::FeatureFlags& App::features() const { return parts_->features; }

@@ -28,6 +28,10 @@ namespace mercato::users {
 class Users;
 }
 
+namespace mercato::catalog {
+class Catalog;
+}
+
 namespace mercato::app {
 
 class App {
@@ -53,6 +57,8 @@ public:
     kernel::bus::Bus& bus();
     // The users module, or nullptr when the migrations given leave it out.
     users::Users* users();
+    // The catalog module, or nullptr when the migrations given leave it out.
+    catalog::Catalog* catalog();
     // Resolves bearer tokens for every request (the users module's token verifier; tests use their own).
     void set_authenticator(http::Authenticator authenticate);
     const kernel::Config& config() const;

@@ -13,6 +13,8 @@
 #include "kernel/db_url.hpp"
 #include "kernel/logging.hpp"
 #include "kernel/problem.hpp"
+#include "modules/catalog/api/catalog.hpp"
+#include "modules/catalog/domain/demo_catalog.hpp"
 #include "modules/users/api/users.hpp"
 
 namespace mercato::cli {
@@ -125,22 +127,30 @@ int migrate(const std::vector<std::string>& args) {
 
 namespace {
 
-// The users module of a process on this configuration's database, its migrations applied (a fresh
-// install creates its first admin before it first serves).
+// A process on this configuration's database with its migrations applied (a fresh install creates
+// its first admin, or loads its demo shop, before it first serves). A Problem the body meets is bad
+// input: it is printed with its field errors and gives exit code 2.
 template <class F>
-int with_users(const ParsedOptions& options, F&& body) {
+int with_app(const ParsedOptions& options, F&& body) {
     const kernel::Config cfg = build_config(options);
     kernel::init_logging("warn", cfg.log_format);
     app::App app(cfg);
     app.migrate();
-    if (app.users() == nullptr) throw std::runtime_error("the users module is not part of this build");
     try {
-        return body(*app.users());
+        return body(app);
     } catch (const kernel::Problem& p) {
         std::string message = p.detail();
         for (const auto& e : p.errors()) message += fmt::format("; {} {}", e.field, e.message);
         throw UsageError(message);
     }
+}
+
+template <class F>
+int with_users(const ParsedOptions& options, F&& body) {
+    return with_app(options, [&](app::App& app) {
+        if (app.users() == nullptr) throw std::runtime_error("the users module is not part of this build");
+        return body(*app.users());
+    });
 }
 
 }  // namespace
@@ -195,6 +205,50 @@ int users(const std::vector<std::string>& args) {
         return with_users(options, [&](users::Users& users) {
             const auto admin = users.create_admin(*email, *password);
             std::cout << "admin " << admin.email << " is " << admin.id << "\n";
+            return 0;
+        });
+    });
+}
+
+int seed(const std::vector<std::string>& args) {
+    constexpr std::size_t batch = 500;
+    const auto specs = with_common({{"demo", "", "load the demo shop (required: the only seed there is)"},
+                                    {"products", "N", "how many demo products (default 1000)"}});
+    return guarded("seed", [&] {
+        const auto options = parse_options("seed", specs, args);
+        if (options.help) {
+            std::cout << help_text("mercato seed --demo [--products N] [options]",
+                                   "Loads a demo catalog, the same every time, into an empty shop.", specs);
+            return 0;
+        }
+        if (!options.get("demo")) throw UsageError("seed: --demo is required");
+        std::size_t count = 1000;
+        if (auto text = options.get("products")) {
+            try {
+                std::size_t used = 0;
+                const long long n = std::stoll(*text, &used);
+                if (used != text->size() || n < 1 || n > 1'000'000) throw std::invalid_argument("range");
+                count = static_cast<std::size_t>(n);
+            } catch (const std::exception&) {
+                throw UsageError(fmt::format("seed: --products must be a whole number from 1 to 1000000, not '{}'", *text));
+            }
+        }
+        return with_app(options, [&](app::App& app) {
+            auto* catalog = app.catalog();
+            if (catalog == nullptr) throw std::runtime_error("the catalog module is not part of this build");
+            // A shop with products of its own is never touched, so running it twice (or on a live shop) is safe.
+            if (!catalog->products({}).items.empty()) {
+                std::cout << "the catalog has products already; nothing seeded\n";
+                return 0;
+            }
+            const auto drafts = catalog::demo_catalog(count);
+            for (std::size_t from = 0; from < drafts.size(); from += batch) {
+                const auto to = std::min(drafts.size(), from + batch);
+                catalog->create_products({drafts.begin() + static_cast<std::ptrdiff_t>(from),
+                                          drafts.begin() + static_cast<std::ptrdiff_t>(to)},
+                                         "seed");
+            }
+            std::cout << "seeded " << drafts.size() << " demo products\n";
             return 0;
         });
     });

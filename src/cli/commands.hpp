@@ -1,4 +1,4 @@
-// The mercato subcommands: serve, migrate, users create-admin, version.
+// The mercato subcommands: serve, migrate, users create-admin, seed, version.
 #pragma once
 
 #include <string>
@@ -10,6 +10,7 @@ namespace mercato::cli {
 int serve(const std::vector<std::string>& args);
 int migrate(const std::vector<std::string>& args);
 int users(const std::vector<std::string>& args);
+int seed(const std::vector<std::string>& args);
 int version(const std::vector<std::string>& args);
 
 }  // namespace mercato::cli

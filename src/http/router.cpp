@@ -63,7 +63,7 @@ void Router::add(std::string method, std::string pattern, Handler handler, Route
     }
     const RouteClass rate_class = options.rate_class.value_or(method == "GET" ? RouteClass::read : RouteClass::write);
     routes_.push_back({std::move(method), std::move(pattern), std::move(segments), std::move(handler), rate_class,
-                       options.execution});
+                       options.execution, std::move(options.fast_path)});
 }
 
 RouteMatch Router::match(std::string_view method, std::string_view path, Request& request) const {

@@ -19,12 +19,16 @@ enum class RouteClass { ops, read, write, auth };
 // only handlers that never block (health, metrics) may run on the I/O thread.
 enum class Execution { worker, io_thread };
 
+using Handler = std::function<Response(Request&)>;
+// Answers on the I/O thread when it can without blocking (a cache hit); nullopt hands the request
+// to the route's handler on a worker.
+using FastPath = std::function<std::optional<Response>(const Request&)>;
+
 struct RouteOptions {
     std::optional<RouteClass> rate_class;  // default: read for GET, write otherwise
     Execution execution = Execution::worker;
+    FastPath fast_path{};
 };
-
-using Handler = std::function<Response(Request&)>;
 
 struct Route {
     std::string method;
@@ -33,6 +37,7 @@ struct Route {
     Handler handler;
     RouteClass rate_class;
     Execution execution;
+    FastPath fast_path{};
 };
 
 struct RouteMatch {

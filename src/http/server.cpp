@@ -233,8 +233,10 @@ asio::awaitable<Response> Server::Impl::respond(Request& request, std::string_vi
                                                 std::chrono::steady_clock::time_point started) {
     Response response;
     try {
-        if (auto early = pipeline.before(request, target, route, started)) {
-            response = std::move(*early);
+        std::optional<Response> answered = pipeline.before(request, target, route, started);
+        if (!answered && route->fast_path) answered = route->fast_path(request);
+        if (answered) {
+            response = std::move(*answered);
         } else if (route->execution == Execution::io_thread) {
             response = Pipeline::invoke(*route, request);
         } else {

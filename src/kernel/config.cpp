@@ -130,6 +130,12 @@ void read_bus(const toml::table& t, Config& cfg) {
     read(t, "bus", "retention_hours", cfg.bus_retention_hours);
 }
 
+void read_catalog(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "catalog", {"reservation_minutes", "sweep_interval_seconds"});
+    read(t, "catalog", "reservation_minutes", cfg.catalog_reservation_minutes);
+    read(t, "catalog", "sweep_interval_seconds", cfg.catalog_sweep_interval_seconds);
+}
+
 void read_users(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "users", {"password_memory_kib", "password_passes", "token_issuer", "token_audience"});
     read(t, "users", "password_memory_kib", cfg.users_password_memory_kib);
@@ -182,13 +188,14 @@ void apply_config_file(Config& cfg, const std::string& path) {
         throw ConfigError(fmt::format("config file '{}' line {}: {}", path, where.line, e.description()));
     }
     try {
-        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "log", "features"});
+        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "catalog", "log", "features"});
         if (const auto* t = section(root, "database")) read_database(*t, cfg);
         if (const auto* t = section(root, "server")) read_server(*t, cfg);
         if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
         if (const auto* t = section(root, "rate_limit")) read_rate_limit(*t, cfg);
         if (const auto* t = section(root, "bus")) read_bus(*t, cfg);
         if (const auto* t = section(root, "users")) read_users(*t, cfg);
+        if (const auto* t = section(root, "catalog")) read_catalog(*t, cfg);
         if (const auto* t = section(root, "log")) read_log(*t, cfg);
         if (const auto* t = section(root, "features")) read_features(*t, cfg);
     } catch (const ConfigError& e) {
@@ -249,6 +256,8 @@ void validate(const Config& cfg) {
     // libsodium's floor is 8 KiB; production wants OWASP's 19 MiB, tests may go lower to stay fast.
     if (cfg.users_password_memory_kib < 8) throw ConfigError("users.password_memory_kib must be at least 8");
     if (cfg.users_password_passes < 1) throw ConfigError("users.password_passes must be at least 1");
+    if (cfg.catalog_reservation_minutes < 1) throw ConfigError("catalog.reservation_minutes must be at least 1");
+    if (cfg.catalog_sweep_interval_seconds < 1) throw ConfigError("catalog.sweep_interval_seconds must be at least 1");
     if (cfg.users_token_issuer.empty() || cfg.users_token_audience.empty()) {
         throw ConfigError("users.token_issuer and users.token_audience must not be empty");
     }

@@ -67,6 +67,10 @@ struct Config {
     int users_password_passes = 2;
     std::string users_token_issuer = "mercato";
     std::string users_token_audience = "mercato-api";
+    // The catalog module: how long a stock reservation an order holds lasts unpaid, and how often
+    // expired ones are looked for.
+    int catalog_reservation_minutes = 15;
+    int catalog_sweep_interval_seconds = 30;
 
     std::string log_level = "info";
     std::string log_format = "text";

@@ -115,6 +115,10 @@ poll_interval_ms = 250
 batch_size = 100
 retention_hours = 24
 
+[catalog]
+reservation_minutes = 30
+sweep_interval_seconds = 5
+
 [log]
 level = "debug"
 format = "json"
@@ -156,6 +160,9 @@ new_checkout = "25%"
     CHECK(cfg.bus_poll_interval_ms == 250);
     CHECK(cfg.bus_batch_size == 100);
     CHECK(cfg.bus_retention_hours == 24);
+
+    CHECK(cfg.catalog_reservation_minutes == 30);
+    CHECK(cfg.catalog_sweep_interval_seconds == 5);
 
     CHECK(cfg.log_level == "debug");
     CHECK(cfg.log_format == "json");
@@ -398,4 +405,13 @@ TEST_CASE("validation refuses bus settings that would never deliver or never giv
     refused([](Config& c) { c.bus_batch_size = 10'001; }, "bus.batch_size");
     refused([](Config& c) { c.bus_retention_hours = 0; }, "bus.retention_hours");
     CHECK_THROWS_WITH_AS(load("[bus]\nmax_attempt = 3\n"), doctest::Contains("bus.max_attempt"), ConfigError);
+}
+
+TEST_CASE("validation refuses catalog reservations that expire at once or a sweeper that never waits") {
+    Config cfg;
+    cfg.catalog_reservation_minutes = 0;
+    CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains("catalog.reservation_minutes"), ConfigError);
+    cfg.catalog_reservation_minutes = 1;
+    cfg.catalog_sweep_interval_seconds = 0;
+    CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains("catalog.sweep_interval_seconds"), ConfigError);
 }

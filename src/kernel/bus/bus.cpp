@@ -276,6 +276,11 @@ void Bus::stop() {
 
 std::size_t Bus::prune() { return impl_->prune_all(); }
 
+std::int64_t Bus::head(const std::string& module) {
+    auto& impl = *impl_;
+    return impl.db->module(module).read([&](soci::session& s) { return head_offset(s, impl.db->backend(), module); });
+}
+
 std::vector<GroupStatus> Bus::status() {
     auto& impl = *impl_;
     std::map<std::string, std::int64_t> heads;

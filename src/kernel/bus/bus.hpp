@@ -105,6 +105,10 @@ public:
     void start();
     void stop();
 
+    // The newest numbered offset of a module's log (0 when empty): where an in-process projection
+    // that needs no history (a cache) starts reading. Events committed but not yet numbered come after it.
+    std::int64_t head(const std::string& module);
+
     // Reads the database: call from a worker thread.
     std::vector<GroupStatus> status();
     // Deletes log rows that every group has passed and that are older than the retention; returns

@@ -1,11 +1,9 @@
 #include "modules/users/http/user_routes.hpp"
 
-#include <initializer_list>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "http/access.hpp"
+#include "http/json_fields.hpp"
 #include "http/router.hpp"
 #include "kernel/problem.hpp"
 #include "modules/users/api/users.hpp"
@@ -14,60 +12,12 @@ namespace mercato::users {
 
 namespace {
 
+using http::Fields;
 using http::Request;
+using http::body_with;
 using http::Response;
-using kernel::FieldError;
 using kernel::Problem;
 using nlohmann::json;
-
-// The body as an object with no fields but the allowed ones: an "id" or "role" slipped into a
-// request is refused, never applied.
-const json& body_with(const Request& request, std::initializer_list<const char*> allowed) {
-    const json& body = request.json();
-    if (!body.is_object()) throw Problem::unprocessable("the body must be a JSON object");
-    std::vector<FieldError> errors;
-    for (const auto& [field, value] : body.items()) {
-        if (std::find_if(allowed.begin(), allowed.end(), [&](const char* a) { return field == a; }) == allowed.end()) {
-            errors.push_back({field, "is not a field of this request"});
-        }
-    }
-    if (!errors.empty()) throw Problem::unprocessable("the request has fields it may not set", std::move(errors));
-    return body;
-}
-
-// Reads fields, gathering every error before answering, so a client fixes them all at once.
-class Fields {
-public:
-    explicit Fields(const json& body) : body_(body) {}
-
-    std::string required(const char* name) {
-        auto value = optional(name);
-        if (!value && !failed(name)) errors_.push_back({name, "is required"});
-        return value.value_or("");
-    }
-
-    std::optional<std::string> optional(const char* name) {
-        const auto it = body_.find(name);
-        if (it == body_.end() || it->is_null()) return std::nullopt;
-        if (!it->is_string()) {
-            errors_.push_back({name, "must be a string"});
-            return std::nullopt;
-        }
-        return it->get<std::string>();
-    }
-
-    void check() {
-        if (!errors_.empty()) throw Problem::unprocessable("the request has invalid fields", std::move(errors_));
-    }
-
-private:
-    bool failed(const char* name) const {
-        return std::any_of(errors_.begin(), errors_.end(), [&](const FieldError& e) { return e.field == name; });
-    }
-
-    const json& body_;
-    std::vector<FieldError> errors_;
-};
 
 json profile_json(const Profile& p) {
     return {{"id", p.id}, {"email", p.email}, {"name", p.name}, {"role", p.role}, {"created_at", p.created_at}};

@@ -2,13 +2,13 @@
 
 #include <soci/soci.h>
 
-#include "kernel/problem.hpp"
-#include "kernel/transaction_hooks.hpp"
+#include "kernel/unique_write.hpp"
 
 namespace mercato::users {
 
 namespace {
 
+constexpr const char* taken_email = "an account with this email exists";
 constexpr const char* account_columns = "id, email, name, role, password_hash, created_at, updated_at";
 
 std::vector<AccountRow> read_accounts(soci::rowset<soci::row>& rows) {
@@ -28,23 +28,6 @@ std::optional<AccountRow> first(std::vector<AccountRow> rows) {
 std::optional<std::string> nullable(const soci::row& r, std::size_t column) {
     if (r.get_indicator(column) == soci::i_null) return std::nullopt;
     return r.get<std::string>(column);
-}
-
-// A write that the unique email index refused. It runs in a savepoint so that, on PostgreSQL, the
-// transaction survives the error and the caller gets a clean 409.
-template <class F>
-void unique_email(soci::session& session, F&& write) {
-    kernel::Savepoint attempt(session, "users_email");
-    try {
-        write();
-    } catch (const soci::soci_error& e) {
-        const std::string_view what = e.what();
-        if (what.find("UNIQUE") != std::string_view::npos || what.find("duplicate key") != std::string_view::npos) {
-            throw kernel::Problem::conflict("an account with this email exists");
-        }
-        throw;
-    }
-    attempt.release();
 }
 
 }  // namespace
@@ -67,21 +50,21 @@ std::vector<AccountRow> all_accounts(soci::session& session) {
 }
 
 void insert_account(soci::session& session, const AccountRow& a) {
-    unique_email(session, [&] {
+    kernel::write_unique(session, "users_email", [&] {
         session << "INSERT INTO users.accounts (id, email, name, role, password_hash, created_at, updated_at) "
                    "VALUES (:id, :email, :name, :role, :hash, :created, :updated)",
             soci::use(a.id), soci::use(a.email), soci::use(a.name), soci::use(a.role), soci::use(a.password_hash),
             soci::use(a.created_at), soci::use(a.updated_at);
-    });
+    }, taken_email);
 }
 
 void update_account(soci::session& session, const AccountRow& a) {
-    unique_email(session, [&] {
+    kernel::write_unique(session, "users_email", [&] {
         session << "UPDATE users.accounts SET email = :email, name = :name, role = :role, password_hash = :hash, "
                    "updated_at = :updated WHERE id = :id",
             soci::use(a.email), soci::use(a.name), soci::use(a.role), soci::use(a.password_hash), soci::use(a.updated_at),
             soci::use(a.id);
-    });
+    }, taken_email);
 }
 
 std::optional<RefreshRow> find_refresh(soci::session& session, kernel::Backend backend, const std::string& token_hash,

@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# catalog_reads.sh: product reads with 10,000 demo products loaded, on SQLite (and on PostgreSQL when
+# MERCATO_TEST_PG_URL names a database): a product's detail, the first page of the listing and a
+# filtered first page, all answered from the catalog's in-process cache, under wrk at 64 connections
+# in the same rounds as the bare Beast server (the ceiling of bench/http_ceiling.sh). Records req/s,
+# p50/p99, the ratio to the bare server and whether the targets are met as the
+# "## Catalog: product reads with 10,000 products" section of bench/RESULTS.md.
+#
+# Usage: bench/catalog_reads.sh BUILD_DIR   (BUILD_DIR holds mercato and mercato_bare_server)
+set -euo pipefail
+
+readonly ROUNDS=3
+readonly PRODUCTS=10000
+readonly IO_THREADS=1   # per server, as in http_ceiling.sh: the bare server and each mercato alike
+readonly WRK_ARGS=(-t1 -c64 -d8s --latency)
+readonly MIN_RATIO_DETAIL=0.60    # product detail: share of the bare server's req/s
+readonly MIN_RATIO_LISTING=0.40   # both listings
+readonly MAX_P99_MS=10            # every catalog request
+
+readonly bench_name=catalog_reads
+readonly section_title="## Catalog: product reads with 10,000 products"
+bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bench/results.sh
+source "$bench_dir/results.sh"
+# shellcheck source=bench/server.sh
+source "$bench_dir/server.sh"
+
+[[ $# -eq 1 ]] || die "usage: bench/catalog_reads.sh BUILD_DIR"
+build_dir=$(cd "$1" && pwd) || die "no such directory: $1"
+bare_bin="$build_dir/mercato_bare_server"
+mercato_bin="$build_dir/mercato"
+[[ -x $bare_bin ]] || die "missing $bare_bin"
+[[ -x $mercato_bin ]] || die "missing $mercato_bin"
+command -v wrk >/dev/null || die "wrk is not installed"
+command -v python3 >/dev/null || die "python3 is not installed (it reads the listings' JSON)"
+# Read before isolate_in clears MERCATO_*.
+readonly pg_url=${MERCATO_TEST_PG_URL:-}
+backends=(sqlite)
+if [[ -n $pg_url ]]; then
+    command -v psql >/dev/null || die "psql is not installed (it makes the PostgreSQL bench database)"
+    backends+=(postgresql)
+fi
+
+tmp=$(mktemp -d)
+bare_pid=""
+pg_db=""   # the database made for this run, dropped at the end
+declare -A mercato_pid=()
+cleanup() {
+    local backend
+    stop_server "bare server" "$bare_pid"
+    for backend in "${!mercato_pid[@]}"; do
+        stop_server "mercato ($backend)" "${mercato_pid[$backend]}"
+    done
+    if [[ -n $pg_db ]]; then
+        psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
+    fi
+    cd /
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+isolate_in "$tmp"
+bench_config "$tmp/bench.toml"   # shipped defaults, rate limits off
+
+bare_port=$(free_port)
+"$bare_bin" --port "$bare_port" --threads "$IO_THREADS" >"$tmp/bare.log" 2>&1 &
+bare_pid=$!
+wait_ready "bare server" "$bare_pid" "$bare_port" / "$tmp/bare.log"
+
+# What is measured: target t is backends_of[t] and routes_of[t] at urls[t]; target 0 is the ceiling.
+targets=("bare /")
+backends_of=(bare)
+routes_of=(/)
+urls=("http://127.0.0.1:$bare_port/")
+declare -A min_ratio=([detail]=$MIN_RATIO_DETAIL [listing]=$MIN_RATIO_LISTING [filtered]=$MIN_RATIO_LISTING)
+declare -A seed_s category filtered_items
+
+# listing_facts PORT PATH: "ITEMS ID CATEGORY" for a listing page: how many items it holds, and the
+# first product on it with a category and stock (a filtered listing of that category is not empty).
+listing_facts() {
+    http_get "$1" "$2" | python3 -c '
+import json, sys
+items = json.load(sys.stdin)["items"]
+pick = next((p for p in items if p.get("category") and p.get("stock", 0) > 0), None)
+print(len(items), pick["id"] if pick else "-", pick["category"] if pick else "-")'
+}
+
+# start_catalog BACKEND DB_URL: loads the demo products into DB_URL, serves them, and adds the
+# backend's three targets (the first answers also fill the caches being measured).
+start_catalog() {
+    local backend=$1 db=$2 port started pid items product_id slug filtered route path
+    started=$(date +%s.%N)
+    "$mercato_bin" seed --demo --products "$PRODUCTS" --config "$tmp/bench.toml" --db "$db" \
+        >"$tmp/seed-$backend.log" 2>&1 || {
+        tail -n 20 "$tmp/seed-$backend.log" >&2
+        die "could not load $PRODUCTS demo products on $backend"
+    }
+    seed_s[$backend]=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
+
+    # Picked only now, so it cannot collide with a server already listening.
+    port=$(free_port)
+    "$mercato_bin" serve --config "$tmp/bench.toml" --db "$db" --port "$port" --threads "$IO_THREADS" \
+        >"$tmp/mercato-$backend.log" 2>&1 &
+    pid=$!
+    mercato_pid[$backend]=$pid
+    wait_ready "mercato ($backend)" "$pid" "$port" /readyz "$tmp/mercato-$backend.log"
+
+    read -r items product_id slug < <(listing_facts "$port" "/v1/products?limit=20") ||
+        die "$backend: GET /v1/products?limit=20 did not answer a product page"
+    ((items == 20)) || die "$backend: the first page holds $items products, not 20"
+    [[ $product_id != - ]] || die "$backend: no product on the first page has a category and stock"
+    filtered="/v1/products?category=$slug&in_stock=true&sort=price&limit=20"
+    read -r items _ _ < <(listing_facts "$port" "$filtered") || die "$backend: GET $filtered did not answer a product page"
+    ((items > 0)) || die "$backend: GET $filtered is empty"
+    category[$backend]=$slug
+    filtered_items[$backend]=$items
+
+    for route in detail listing filtered; do
+        case $route in
+            detail) path="/v1/products/$product_id" ;;
+            listing) path="/v1/products?limit=20" ;;
+            filtered) path=$filtered ;;
+        esac
+        [[ $(http_status "$port" "$path") == "HTTP/1.1 200"* ]] || die "$backend: GET $path does not answer 200"
+        targets+=("$backend $route")
+        backends_of+=("$backend")
+        routes_of+=("$route")
+        urls+=("http://127.0.0.1:$port$path")
+    done
+}
+
+mkdir "$tmp/data"
+start_catalog sqlite "sqlite:$tmp/data"
+if [[ -n $pg_url ]]; then
+    pg_db=mercato_catalog_bench
+    psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
+    pg_version=$(psql -Atq "$pg_url" -c "SHOW server_version" | awk '{print $1}')
+    start_catalog postgresql "${pg_url%/*}/$pg_db"
+fi
+
+declare -A rps p50 p99 bad
+
+# Every round runs every target, starting at a different one each time, so drift (thermal,
+# background load) is spread evenly instead of hitting one target. The servers not under load idle.
+for ((round = 0; round < ROUNDS; round++)); do
+    for ((k = 0; k < ${#targets[@]}; k++)); do
+        t=$(((round + k) % ${#targets[@]}))
+        out="$tmp/wrk-$t-$round.txt"
+        wrk "${WRK_ARGS[@]}" "${urls[t]}" >"$out"
+        read -r r l50 l99 errors < <(wrk_summary "$out") || die "could not parse wrk output for ${targets[t]}: $out"
+        rps[$t,$round]=$r
+        p50[$t,$round]=$l50
+        p99[$t,$round]=$l99
+        bad[$t]=$((${bad[$t]:-0} + errors))
+        printf 'round %d/%d  %-20s %10s req/s  p50 %.3f ms  p99 %.3f ms\n' \
+            $((round + 1)) "$ROUNDS" "${targets[t]}" "$r" "$l50" "$l99" >&2
+    done
+done
+
+declare -A med_rps med_p50 med_p99 ratio
+for ((t = 0; t < ${#targets[@]}; t++)); do
+    vals_rps=() vals_p50=() vals_p99=()
+    for ((round = 0; round < ROUNDS; round++)); do
+        vals_rps+=("${rps[$t,$round]}")
+        vals_p50+=("${p50[$t,$round]}")
+        vals_p99+=("${p99[$t,$round]}")
+    done
+    med_rps[$t]=$(median "${vals_rps[@]}")
+    med_p50[$t]=$(median "${vals_p50[@]}")
+    med_p99[$t]=$(median "${vals_p99[@]}")
+    ratio[$t]=$(awk -v a="${med_rps[$t]}" -v b="${med_rps[0]}" 'BEGIN {printf "%.4f", a / b}')
+done
+
+# The targets, judged on the medians: ratio_ok[t] and p99_ok[t] are met/missed.
+declare -A ratio_ok p99_ok
+missed=0
+checked=0
+for ((t = 1; t < ${#targets[@]}; t++)); do
+    ratio_ok[$t]=$(verdict "${ratio[$t]}" ">=" "${min_ratio[${routes_of[t]}]}")
+    p99_ok[$t]=$(verdict "${med_p99[$t]}" "<" "$MAX_P99_MS")
+    for v in "${ratio_ok[$t]}" "${p99_ok[$t]}"; do
+        checked=$((checked + 1))
+        [[ $v == met ]] || missed=$((missed + 1))
+    done
+done
+
+if ((missed == 0)); then
+    summary="all $checked met"
+else
+    summary="$missed of $checked missed"
+fi
+
+peaks=""
+for backend in "${backends[@]}"; do
+    peaks+="${peaks:+, }$backend $(rss_mb "${mercato_pid[$backend]}" VmHWM) MB"
+done
+
+pct() { awk -v r="$1" 'BEGIN {printf "%.0f%%", r * 100}'; }
+build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
+
+section="$tmp/section.md"
+{
+    echo "$section_title"
+    echo
+    echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    machine_line
+    echo "- Build: ${build_type:-unknown} ($build_dir)"
+    echo "- Data: \`mercato seed --demo --products $PRODUCTS\` into a fresh SQLite data dir (${seed_s[sqlite]} s)"
+    if [[ -n ${seed_s[postgresql]:-} ]]; then
+        echo "  and a fresh PostgreSQL ${pg_version:-} database (${seed_s[postgresql]} s)"
+    fi
+    echo "- Servers: the bare Beast server and one \`mercato serve --threads $IO_THREADS\` per backend (shipped"
+    echo "  configuration but rate limits off), $IO_THREADS I/O thread each, all running side by side"
+    echo "- Requests: detail \`GET /v1/products/{id}\` (a product of the first page); listing"
+    echo "  \`GET /v1/products?limit=20\`; filtered \`GET /v1/products?category={slug}&in_stock=true&sort=price&limit=20\`"
+    for backend in "${backends[@]}"; do
+        echo "  ($backend: category \`${category[$backend]}\`, ${filtered_items[$backend]} products on the page)"
+    done
+    echo "  The catalog caches product details and first listing pages in-process; the caches are warm."
+    echo "- Command: \`wrk ${WRK_ARGS[*]} <url>\`, $ROUNDS rounds with all targets interleaved; medians shown;"
+    echo "  ratio: req/s over the bare server's in the same rounds"
+    echo
+    echo "| backend | request | req/s (median) | p50 ms | p99 ms | ratio to bare | ratio target | p99 < $MAX_P99_MS ms |"
+    echo "|---|---|---:|---:|---:|---:|---|---|"
+    printf '| bare server | / | %.0f | %.3f | %.3f | 1.00 | | |\n' "${med_rps[0]}" "${med_p50[0]}" "${med_p99[0]}"
+    for ((t = 1; t < ${#targets[@]}; t++)); do
+        printf '| %s | %s | %.0f | %.3f | %.3f | %.2f | >= %.2f: %s | %s |\n' "${backends_of[t]}" "${routes_of[t]}" \
+            "${med_rps[$t]}" "${med_p50[$t]}" "${med_p99[$t]}" "${ratio[$t]}" \
+            "${min_ratio[${routes_of[t]}]}" "${ratio_ok[$t]}" "${p99_ok[$t]}"
+    done
+    for ((t = 0; t < ${#targets[@]}; t++)); do
+        if ((${bad[$t]:-0} > 0)); then
+            echo
+            echo "Warning: ${targets[t]} had ${bad[$t]} non-2xx responses or socket errors over $ROUNDS rounds; its figures are suspect."
+        fi
+    done
+    echo
+    echo "- Peak RSS of mercato (VmHWM after the runs): $peaks"
+    echo
+    echo "Targets at 64 connections: product detail >= $(pct "$MIN_RATIO_DETAIL") of the bare server's req/s, both"
+    echo "listings >= $(pct "$MIN_RATIO_LISTING"), p99 < $MAX_P99_MS ms on every catalog request: $summary."
+} >"$section"
+
+write_section "$section_title" "$section" "$bench_dir/RESULTS.md"
+cat "$section"
+echo "(written to $bench_dir/RESULTS.md)" >&2

@@ -1,0 +1,195 @@
+// The catalog module's facade: products, categories, tags, reviews, and the stock reservations orders make.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mercato::kernel {
+class Database;
+namespace bus {
+class Bus;
+}
+}  // namespace mercato::kernel
+
+namespace mercato::catalog {
+
+// Topics of the catalog log. Both are keyed by product id.
+// {change: "created"|"changed"|"deleted", product: {the product as the API shows it}}
+inline constexpr const char* topic_product_updated = "catalog.product-updated";
+// {product_id, stock, delta, reason: "reserved"|"released"|"adjusted"|"created", order_id?}
+inline constexpr const char* topic_stock_changed = "catalog.stock-changed";
+
+struct Product {
+    std::string id;
+    std::string sku;
+    std::string name;
+    std::string description;
+    std::int64_t price = 0;  // minor units
+    std::string currency;
+    std::int64_t stock = 0;
+    std::optional<std::string> category;  // its slug
+    std::vector<std::string> tags;
+    double rating_avg = 0;
+    std::int64_t rating_count = 0;
+    std::string created_at;
+    std::string updated_at;
+};
+
+struct ProductDraft {
+    std::string sku;
+    std::string name;
+    std::string description;
+    std::int64_t price = 0;
+    std::string currency;
+    std::int64_t stock = 0;
+    std::optional<std::string> category;  // a slug or a name: a category new to the shop is made
+    std::vector<std::string> tags;
+};
+
+// Fields left empty keep their value.
+struct ProductChange {
+    std::optional<std::string> sku;
+    std::optional<std::string> name;
+    std::optional<std::string> description;
+    std::optional<std::int64_t> price;
+    std::optional<std::string> currency;
+    std::optional<std::int64_t> stock;  // sets the stock; audited as an adjustment
+    std::optional<std::optional<std::string>> category;  // an empty inner value takes the product out of its category
+    std::optional<std::vector<std::string>> tags;
+};
+
+enum class ProductSort { newest, price, price_desc, name };
+
+struct ProductQuery {
+    std::optional<std::string> category;  // slug
+    std::optional<std::string> tag;
+    std::optional<std::int64_t> min_price;
+    std::optional<std::int64_t> max_price;
+    bool in_stock = false;
+    ProductSort sort = ProductSort::newest;
+    std::size_t limit = 20;
+    std::string cursor;  // from the previous page; "" for the first
+};
+
+template <class T>
+struct Page {
+    std::vector<T> items;
+    std::optional<std::string> next_cursor;
+};
+
+struct Category {
+    std::string slug;
+    std::string name;
+    std::int64_t product_count = 0;  // products on sale (not deleted)
+};
+
+struct Review {
+    std::string id;
+    std::string product_id;
+    std::string user_id;
+    int rating = 0;
+    std::string comment;
+    std::string created_at;
+};
+
+struct StockAdjustment {
+    std::string id;
+    std::string product_id;
+    std::int64_t delta = 0;
+    std::int64_t stock_after = 0;
+    std::string reason;
+    std::string actor;  // the user id of whoever made it
+    std::string created_at;
+};
+
+struct ReservationLine {
+    std::string product_id;
+    std::int64_t quantity = 0;
+};
+
+// A reserved line with the copy of the product an order keeps (it outlives a deleted product).
+struct ReservedLine {
+    std::string product_id;
+    std::string sku;
+    std::string name;
+    std::int64_t price = 0;
+    std::string currency;
+    std::int64_t quantity = 0;
+};
+
+struct Reservation {
+    std::string order_id;
+    std::string status;  // "held", "committed" or "released"
+    std::string expires_at;
+    std::vector<ReservedLine> lines;
+};
+
+struct CatalogSettings {
+    std::chrono::seconds reservation_ttl{15 * 60};  // a held reservation not committed by then is released
+    std::chrono::seconds sweep_interval{30};         // how often expired reservations are looked for
+    // Tests move it to see reservations expire.
+    std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
+};
+
+// Calls block on the database: run them on worker threads. Failures are kernel::Problem: 422 with
+// field errors for invalid input (nothing is written), 404 for an unknown or deleted product, 409 for
+// a taken sku, a second review, or stock that is not there.
+class Catalog {
+public:
+    // db must serve the "catalog" module, whose migrations must be applied before the first call.
+    Catalog(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, CatalogSettings settings = {});
+    ~Catalog();
+    Catalog(const Catalog&) = delete;
+    Catalog& operator=(const Catalog&) = delete;
+
+    // actor: the admin's user id, recorded on the stock audit.
+    Product create_product(const ProductDraft& draft, const std::string& actor);
+    // Many products in one transaction (the demo seed); all or none.
+    std::size_t create_products(const std::vector<ProductDraft>& drafts, const std::string& actor);
+    Product update_product(const std::string& id, const ProductChange& change, const std::string& actor);
+    // A product that reservations ever held stays as a soft-deleted row (orders keep their copy of it);
+    // one never reserved is removed. Either way it is gone from reads at once.
+    void delete_product(const std::string& id);
+    Product product(const std::string& id);
+    Page<Product> products(const ProductQuery& query);
+    std::vector<Category> categories();
+    // Makes a category (slug from the name when none is given); 409 when the slug exists.
+    Category create_category(const std::string& name, const std::optional<std::string>& slug);
+
+    Review add_review(const std::string& product_id, const std::string& user_id, int rating, const std::string& comment);
+    Page<Review> reviews(const std::string& product_id, std::size_t limit, const std::string& cursor);
+
+    // Adds delta (negative takes away) to the stock; 409 when it would go below zero.
+    StockAdjustment adjust_stock(const std::string& product_id, std::int64_t delta, const std::string& reason,
+                                 const std::string& actor);
+    Page<StockAdjustment> stock_adjustments(const std::string& product_id, std::size_t limit, const std::string& cursor);
+
+    // Takes the quantities off the stock for an order, every line or none (409 naming the first
+    // product short of stock). Called again with the same order id, it returns the reservation
+    // already made (409 when the lines differ).
+    Reservation reserve(const std::string& order_id, const std::vector<ReservationLine>& lines);
+    // The order was paid: the reserved units are sold. 409 for a released reservation; idempotent.
+    Reservation commit(const std::string& order_id);
+    // Puts held units back on the stock; idempotent, and a no-op once committed or released.
+    Reservation release(const std::string& order_id);
+    std::optional<Reservation> reservation(const std::string& order_id);
+    // Releases held reservations whose time ran out; returns how many. The module's sweeper calls it.
+    std::size_t release_expired();
+
+    // Called after each committed write of this process with the ids of the products it changed
+    // (caches of this process drop them at once; other server copies learn it from the log).
+    void on_products_changed(std::function<void(const std::vector<std::string>& product_ids)> listener);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mercato::catalog

@@ -1,0 +1,192 @@
+#include "modules/catalog/http/product_routes.hpp"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "http/access.hpp"
+#include "http/json_fields.hpp"
+#include "http/list_params.hpp"
+#include "http/router.hpp"
+#include "kernel/problem.hpp"
+#include "modules/catalog/api/catalog.hpp"
+#include "modules/catalog/domain/product_json.hpp"
+#include "modules/catalog/domain/product_rules.hpp"
+#include "modules/catalog/domain/tags.hpp"
+#include "modules/catalog/http/read_cache.hpp"
+
+namespace mercato::catalog {
+
+namespace {
+
+using http::Fields;
+using http::Request;
+using http::Response;
+using kernel::FieldError;
+using kernel::Problem;
+using nlohmann::json;
+
+// Clients and proxies may keep a copy but must ask again before using it: stock changes by the
+// minute, and with the ETag asking again costs a 304.
+constexpr const char* read_cache_control = "public, no-cache";
+
+Response cached_answer(const Request& request, const CachedBody& cached) {
+    Response response;
+    if (etag_matches(request.header("if-none-match"), cached.etag)) {
+        response = Response::no_content(304);
+    } else {
+        response = Response::text(200, cached.body, "application/json");
+    }
+    response.set_header("ETag", cached.etag);
+    response.set_header("Cache-Control", read_cache_control);
+    return response;
+}
+
+// The same listing asked with its parameters in another order is the same cache entry.
+std::string listing_key(const Request& request) {
+    auto pairs = request.query;
+    std::sort(pairs.begin(), pairs.end());
+    std::string key = request.path;
+    for (const auto& [name, value] : pairs) {
+        key += '\n';
+        key += name;
+        key += '=';
+        key += value;
+    }
+    return key;
+}
+
+std::optional<std::int64_t> price_param(const Request& request, const char* name, std::vector<FieldError>& errors) {
+    const auto text = request.query_param(name);
+    if (!text) return std::nullopt;
+    try {
+        std::size_t used = 0;
+        const auto value = std::stoll(std::string(*text), &used);
+        if (used == text->size() && value >= 0) return value;
+    } catch (const std::exception&) {
+    }
+    errors.push_back({name, "must be a whole number of minor units, zero or more"});
+    return std::nullopt;
+}
+
+ProductQuery product_query(const Request& request) {
+    ProductQuery q;
+    std::vector<FieldError> errors;
+    if (auto category = request.query_param("category")) {
+        q.category = category_slug(std::string(*category));
+        if (!q.category) errors.push_back({"category", "is not a category slug"});
+    }
+    if (auto tag = request.query_param("tag")) {
+        q.tag = slugify(*tag, max_tag_length);
+        if (!q.tag) errors.push_back({"tag", "is not a tag"});
+    }
+    q.min_price = price_param(request, "min_price", errors);
+    q.max_price = price_param(request, "max_price", errors);
+    if (auto in_stock = request.query_param("in_stock")) {
+        if (*in_stock == "true") q.in_stock = true;
+        else if (*in_stock != "false") errors.push_back({"in_stock", "must be true or false"});
+    }
+    if (auto sort = request.query_param("sort")) {
+        if (*sort == "price") q.sort = ProductSort::price;
+        else if (*sort == "-price") q.sort = ProductSort::price_desc;
+        else if (*sort == "name") q.sort = ProductSort::name;
+        else if (*sort != "-created_at") errors.push_back({"sort", "must be one of price, -price, name, -created_at"});
+    }
+    if (!errors.empty()) throw Problem::unprocessable("the query has invalid parameters", std::move(errors));
+    q.limit = http::page_limit(request);
+    q.cursor = http::page_cursor(request);
+    return q;
+}
+
+ProductDraft product_draft(const Request& request) {
+    Fields f(http::body_object(request));
+    ProductDraft d;
+    d.sku = f.required("sku");
+    d.name = f.required("name");
+    d.description = f.optional("description").value_or("");
+    d.price = f.required_integer("price");
+    d.currency = f.required("currency");
+    d.stock = f.required_integer("stock");
+    d.category = f.optional("category");
+    d.tags = f.strings("tags").value_or(std::vector<std::string>{});
+    f.check();
+    return d;
+}
+
+ProductChange product_change(const Request& request) {
+    Fields f(http::body_object(request));
+    ProductChange c{f.optional("sku"),  f.optional("name"),    f.optional("description"), f.integer("price"),
+                    f.optional("currency"), f.integer("stock"), f.clearable("category"), f.strings("tags")};
+    f.check();
+    return c;
+}
+
+json category_json(const Category& c) { return {{"slug", c.slug}, {"name", c.name}, {"product_count", c.product_count}}; }
+
+}  // namespace
+
+void register_product_routes(http::Router& router, Catalog& catalog, ReadCache& cache) {
+    const auto cached_product = [&cache](const Request& r) -> std::optional<Response> {
+        const auto hit = cache.product(std::string(r.path_param("id")));
+        if (!hit) return std::nullopt;
+        return cached_answer(r, *hit);
+    };
+    const auto cached_listing = [&cache](const Request& r) -> std::optional<Response> {
+        const auto hit = cache.listing(listing_key(r));
+        if (!hit) return std::nullopt;
+        return cached_answer(r, *hit);
+    };
+    const http::RouteOptions cacheable_listing{http::RouteClass::read, http::Execution::worker, cached_listing};
+
+    router.add("GET", "/v1/products", [&catalog, &cache](Request& r) {
+        const auto query = product_query(r);
+        const auto generation = cache.generation();
+        const auto page = catalog.products(query);
+        json items = json::array();
+        for (const auto& p : page.items) items.push_back(product_json(p));
+        return cached_answer(r, *cache.store_listing(listing_key(r), http::page_json(std::move(items), page.next_cursor).dump(),
+                                                     generation));
+    }, cacheable_listing);
+
+    router.add("GET", "/v1/products/{id}", [&catalog, &cache](Request& r) {
+        const std::string id(r.path_param("id"));
+        const auto generation = cache.generation();
+        const auto product = catalog.product(id);
+        return cached_answer(r, *cache.store_product(id, product_json(product).dump(), generation));
+    }, {http::RouteClass::read, http::Execution::worker, cached_product});
+
+    router.add("POST", "/v1/products", [&catalog](Request& r) {
+        const auto& admin = http::require_role(r, "admin");
+        return Response::json(201, product_json(catalog.create_product(product_draft(r), admin.user_id)));
+    });
+
+    router.add("PUT", "/v1/products/{id}", [&catalog](Request& r) {
+        const auto& admin = http::require_role(r, "admin");
+        const std::string id(r.path_param("id"));
+        return Response::json(200, product_json(catalog.update_product(id, product_change(r), admin.user_id)));
+    });
+
+    router.add("DELETE", "/v1/products/{id}", [&catalog](Request& r) {
+        http::require_role(r, "admin");
+        catalog.delete_product(std::string(r.path_param("id")));
+        return Response::no_content();
+    });
+
+    router.add("GET", "/v1/categories", [&catalog, &cache](Request& r) {
+        const auto generation = cache.generation();
+        json items = json::array();
+        for (const auto& c : catalog.categories()) items.push_back(category_json(c));
+        return cached_answer(r, *cache.store_listing(listing_key(r), json{{"items", std::move(items)}}.dump(), generation));
+    }, cacheable_listing);
+
+    router.add("POST", "/v1/categories", [&catalog](Request& r) {
+        http::require_role(r, "admin");
+        Fields f(http::body_object(r));
+        const auto name = f.required("name");
+        const auto slug = f.optional("slug");
+        f.check();
+        return Response::json(201, category_json(catalog.create_category(name, slug)));
+    });
+}
+
+}  // namespace mercato::catalog

@@ -1,0 +1,75 @@
+#include "modules/catalog/module.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "kernel/bus/bus.hpp"
+#include "modules/catalog/http/product_routes.hpp"
+
+namespace mercato::catalog {
+
+namespace {
+
+// About 10 MB for a shop of 10,000 products with every detail cached.
+constexpr std::size_t cached_products = 20'000;
+constexpr std::size_t cached_listings = 2'000;
+
+}  // namespace
+
+CatalogModule::CatalogModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, CatalogSettings settings)
+    : settings_(settings), catalog_(std::move(db), bus, std::move(settings)), cache_(cached_products, cached_listings) {
+    // This process's own writes drop their entries at commit, so a client reads its write at once...
+    catalog_.on_products_changed([this](const std::vector<std::string>& ids) {
+        for (const auto& id : ids) cache_.forget_product(id);
+    });
+    // ...and every server copy drops them when the change reaches it through the catalog's log.
+    bus.subscribe_local({"catalog.read-cache",
+                         {topic_product_updated, topic_stock_changed},
+                         [this](const kernel::bus::Envelope& event) { cache_.forget_product(event.key); },
+                         [this, &bus](const std::string& source) {
+                             // No history needed: start at the head, and forget what was cached before
+                             // it was read (a change before the head may not have dropped it).
+                             const auto head = bus.head(source);
+                             cache_.clear();
+                             return head;
+                         }});
+}
+
+CatalogModule::~CatalogModule() { stop(); }
+
+void CatalogModule::register_routes(http::Router& router) {
+    register_product_routes(router, catalog_, cache_);
+    register_review_routes(router, catalog_);
+    register_stock_routes(router, catalog_);
+}
+
+void CatalogModule::start() {
+    std::lock_guard lock(mutex_);
+    if (sweeper_.joinable()) return;
+    stopping_ = false;
+    sweeper_ = std::thread([this] { sweep_until_stopped(); });
+}
+
+void CatalogModule::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (sweeper_.joinable()) sweeper_.join();
+}
+
+void CatalogModule::sweep_until_stopped() {
+    std::unique_lock lock(mutex_);
+    while (!wake_.wait_for(lock, settings_.sweep_interval, [this] { return stopping_; })) {
+        lock.unlock();
+        try {
+            if (const auto released = catalog_.release_expired()) spdlog::info("released {} expired stock reservations", released);
+        } catch (const std::exception& e) {
+            // The database may be away for a moment; the next round tries again.
+            spdlog::warn("releasing expired stock reservations failed: {}", e.what());
+        }
+        lock.lock();
+    }
+}
+
+}  // namespace mercato::catalog

@@ -1,0 +1,107 @@
+#include "modules/catalog/store/inventory_store.hpp"
+
+#include <soci/soci.h>
+
+#include "kernel/sql_values.hpp"
+#include "kernel/unique_write.hpp"
+#include "modules/catalog/store/newest_first.hpp"
+
+namespace mercato::catalog {
+
+std::optional<std::int64_t> change_stock(soci::session& session, const std::string& product_id, std::int64_t delta,
+                                         const std::string& at, bool on_sale_only) {
+    kernel::SqlQuery query("UPDATE catalog.products SET stock = stock + ");
+    query.value(delta).sql(", updated_at = ").value(at).sql(" WHERE id = ").value(product_id);
+    query.sql(" AND stock + ").value(delta).sql(" >= 0");
+    if (on_sale_only) query.sql(" AND deleted_at IS NULL");
+    query.sql(" RETURNING stock");
+    std::optional<std::int64_t> after;
+    query.each_row(session, [&](const soci::row& r) { after = kernel::row_int64(r, 0); });
+    return after;
+}
+
+void insert_adjustment(soci::session& session, const StockAdjustment& a) {
+    session << "INSERT INTO catalog.stock_adjustments (id, product_id, delta, stock_after, reason, actor, created_at) "
+               "VALUES (:id, :p, :d, :s, :r, :a, :at)",
+        soci::use(a.id), soci::use(a.product_id), soci::use(a.delta), soci::use(a.stock_after), soci::use(a.reason),
+        soci::use(a.actor), soci::use(a.created_at);
+}
+
+Page<StockAdjustment> select_adjustments(soci::session& session, const std::string& product_id, std::size_t limit,
+                                         const std::string& cursor) {
+    kernel::SqlQuery query(
+        "SELECT id, product_id, delta, stock_after, reason, actor, created_at FROM catalog.stock_adjustments WHERE product_id = ");
+    query.value(product_id);
+    newest_first(query, cursor, 's', limit);
+    std::vector<StockAdjustment> rows;
+    query.each_row(session, [&](const soci::row& r) {
+        rows.push_back({r.get<std::string>(0), r.get<std::string>(1), kernel::row_int64(r, 2), kernel::row_int64(r, 3),
+                        r.get<std::string>(4), r.get<std::string>(5), r.get<std::string>(6)});
+    });
+    return newest_first_page(std::move(rows), 's', limit);
+}
+
+std::optional<Reservation> find_reservation(soci::session& session, kernel::Backend backend, const std::string& order_id,
+                                            bool lock) {
+    kernel::SqlQuery head("SELECT order_id, status, expires_at FROM catalog.reservations WHERE order_id = ");
+    head.value(order_id);
+    if (lock && backend == kernel::Backend::postgresql) head.sql(" FOR UPDATE");
+    std::optional<Reservation> out;
+    head.each_row(session, [&](const soci::row& r) {
+        out = Reservation{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), {}};
+    });
+    if (!out) return out;
+    soci::rowset<soci::row> lines = (session.prepare << "SELECT product_id, sku, name, price, currency, quantity FROM "
+                                                        "catalog.reservation_lines WHERE order_id = :o ORDER BY line_no",
+                                     soci::use(order_id));
+    for (const auto& r : lines) {
+        out->lines.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), kernel::row_int64(r, 3),
+                              r.get<std::string>(4), kernel::row_int64(r, 5)});
+    }
+    return out;
+}
+
+void insert_reservation(soci::session& session, const Reservation& reservation, const std::string& at) {
+    kernel::write_unique(session, "catalog_reservation", [&] {
+        session << "INSERT INTO catalog.reservations (order_id, status, expires_at, created_at, updated_at) "
+                   "VALUES (:o, :s, :e, :c, :u)",
+            soci::use(reservation.order_id), soci::use(reservation.status), soci::use(reservation.expires_at), soci::use(at),
+            soci::use(at);
+    }, "the order has a reservation already");
+    int line_no = 0;
+    for (const auto& l : reservation.lines) {
+        ++line_no;
+        session << "INSERT INTO catalog.reservation_lines (order_id, line_no, product_id, sku, name, price, currency, quantity) "
+                   "VALUES (:o, :n, :p, :s, :name, :price, :c, :q)",
+            soci::use(reservation.order_id), soci::use(line_no), soci::use(l.product_id), soci::use(l.sku), soci::use(l.name),
+            soci::use(l.price), soci::use(l.currency), soci::use(l.quantity);
+    }
+}
+
+bool move_reservation(soci::session& session, const std::string& order_id, const char* from, const char* to,
+                      const std::string& at) {
+    const std::string from_status = from;
+    const std::string to_status = to;
+    soci::statement st = (session.prepare << "UPDATE catalog.reservations SET status = :to, updated_at = :at "
+                                             "WHERE order_id = :o AND status = :from",
+                          soci::use(to_status), soci::use(at), soci::use(order_id), soci::use(from_status));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
+}
+
+std::vector<std::string> expired_reservations(soci::session& session, const std::string& now, std::size_t limit) {
+    kernel::SqlQuery query("SELECT order_id FROM catalog.reservations WHERE status = 'held' AND expires_at < ");
+    query.value(now).sql(" ORDER BY expires_at LIMIT ").value(static_cast<std::int64_t>(limit));
+    std::vector<std::string> out;
+    query.each_row(session, [&](const soci::row& r) { out.push_back(r.get<std::string>(0)); });
+    return out;
+}
+
+bool ever_reserved(soci::session& session, const std::string& product_id) {
+    int found = 0;
+    session << "SELECT COUNT(*) FROM (SELECT 1 FROM catalog.reservation_lines WHERE product_id = :p LIMIT 1) AS held",
+        soci::use(product_id), soci::into(found);
+    return found > 0;
+}
+
+}  // namespace mercato::catalog

@@ -1,0 +1,44 @@
+// SQL over stock: the conditional updates that keep it from going below zero, the audit of admin
+// adjustments, and the reservations orders hold.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernel/db_url.hpp"
+#include "modules/catalog/api/catalog.hpp"
+
+namespace soci {
+class session;
+}
+
+namespace mercato::catalog {
+
+// Adds delta to a product's stock in one conditional statement, only when the result stays at zero
+// or above (and, with on_sale_only, only for a product not deleted). The stock after it, or nullopt
+// when the product is not there or has too little.
+std::optional<std::int64_t> change_stock(soci::session& session, const std::string& product_id, std::int64_t delta,
+                                         const std::string& at, bool on_sale_only);
+
+void insert_adjustment(soci::session& session, const StockAdjustment& adjustment);
+Page<StockAdjustment> select_adjustments(soci::session& session, const std::string& product_id, std::size_t limit,
+                                         const std::string& cursor);
+
+// With lock, the row stays locked to this transaction on PostgreSQL, so a commit and a release of
+// one order take turns.
+std::optional<Reservation> find_reservation(soci::session& session, kernel::Backend backend, const std::string& order_id,
+                                            bool lock);
+// Throws Problem 409 when the order has a reservation already (the primary key decides, so two
+// reserves of one order racing on two server copies cannot both take stock).
+void insert_reservation(soci::session& session, const Reservation& reservation, const std::string& at);
+// Moves a reservation from one status to another; false when it was not in `from` (someone else moved it first).
+bool move_reservation(soci::session& session, const std::string& order_id, const char* from, const char* to,
+                      const std::string& at);
+// Held reservations whose expiry is before now, oldest first.
+std::vector<std::string> expired_reservations(soci::session& session, const std::string& now, std::size_t limit);
+// Whether any reservation, in any state, ever held the product.
+bool ever_reserved(soci::session& session, const std::string& product_id);
+
+}  // namespace mercato::catalog
