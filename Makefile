@@ -16,7 +16,9 @@ configure: deps $(BUILD_DIR)/build.ninja
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# A first run loads the demo catalog (seed skips a shop that has products), so there is a shop to browse.
 run: build
+	$(BUILD_DIR)/mercato seed --demo
 	$(BUILD_DIR)/mercato serve
 
 test: build
