@@ -1,4 +1,4 @@
-// Rendered answers to the catalog's hot reads (product detail, listing pages, categories), kept in
+// Rendered answers to the catalog's hot reads (product detail, listing pages), kept in
 // memory with their ETags and dropped when the catalog's events say a product changed.
 #pragma once
 
