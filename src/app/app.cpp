@@ -14,6 +14,7 @@
 #include "kernel/migrations.hpp"
 #include "kernel/worker_pool.hpp"
 #include "modules/catalog/module.hpp"
+#include "modules/orders/module.hpp"
 #include "modules/users/module.hpp"
 
 namespace mercato::app {
@@ -53,6 +54,20 @@ struct App::Parts {
             catalog_module = std::make_unique<mercato::catalog::CatalogModule>(db, *bus, catalog_settings(config));
             catalog_module->register_routes(router);
         }
+        if (std::find(modules.begin(), modules.end(), "orders") != modules.end()) {
+            if (!catalog_module) throw std::runtime_error("the orders module needs the catalog module");
+            auto& catalog = catalog_module->catalog();
+            orders_module = std::make_unique<mercato::orders::OrdersModule>(db, *bus, catalog, orders_settings(config));
+            orders_module->register_routes(router);
+            catalog.follow_orders(*bus);
+        }
+    }
+
+    static mercato::orders::OrdersSettings orders_settings(const kernel::Config& config) {
+        mercato::orders::OrdersSettings settings;
+        settings.payment_window = std::chrono::minutes(config.orders_payment_window_minutes);
+        settings.sweep_interval = std::chrono::seconds(config.orders_sweep_interval_seconds);
+        return settings;
     }
 
     static mercato::catalog::CatalogSettings catalog_settings(const kernel::Config& config) {
@@ -113,6 +128,7 @@ struct App::Parts {
     std::unique_ptr<http::Server> server;
     std::unique_ptr<mercato::users::UsersModule> users_module;
     std::unique_ptr<mercato::catalog::CatalogModule> catalog_module;
+    std::unique_ptr<mercato::orders::OrdersModule> orders_module;
 };
 
 App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations)
@@ -130,7 +146,9 @@ bool App::run(bool handle_signals) {
     if (parts_->users_module) parts_->users_module->users().load_keys();
     parts_->bus->start();
     if (parts_->catalog_module) parts_->catalog_module->start();
+    if (parts_->orders_module) parts_->orders_module->start();
     const bool drained = parts_->server->run(handle_signals);
+    if (parts_->orders_module) parts_->orders_module->stop();
     if (parts_->catalog_module) parts_->catalog_module->stop();
     parts_->bus->stop();
     if (!drained) return false;
@@ -145,6 +163,7 @@ kernel::Database& App::database() { return *parts_->db; }
 kernel::bus::Bus& App::bus() { return *parts_->bus; }
 users::Users* App::users() { return parts_->users_module ? &parts_->users_module->users() : nullptr; }
 catalog::Catalog* App::catalog() { return parts_->catalog_module ? &parts_->catalog_module->catalog() : nullptr; }
+orders::Orders* App::orders() { return parts_->orders_module ? &parts_->orders_module->orders() : nullptr; }
 void App::set_authenticator(http::Authenticator authenticate) { parts_->server->set_authenticator(std::move(authenticate)); }
 const kernel::Config& App::config() const { return parts_->config; }
 const kernel::FeatureFlags& App::features() const { return parts_->features; }

@@ -32,6 +32,10 @@ namespace mercato::catalog {
 class Catalog;
 }
 
+namespace mercato::orders {
+class Orders;
+}
+
 namespace mercato::app {
 
 class App {
@@ -59,6 +63,8 @@ public:
     users::Users* users();
     // The catalog module, or nullptr when the migrations given leave it out.
     catalog::Catalog* catalog();
+    // The orders module, or nullptr when the migrations given leave it out.
+    orders::Orders* orders();
     // Resolves bearer tokens for every request (the users module's token verifier; tests use their own).
     void set_authenticator(http::Authenticator authenticate);
     const kernel::Config& config() const;

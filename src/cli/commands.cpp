@@ -211,7 +211,6 @@ int users(const std::vector<std::string>& args) {
 }
 
 int seed(const std::vector<std::string>& args) {
-    constexpr std::size_t batch = 500;
     const auto specs = with_common({{"demo", "", "load the demo shop (required: the only seed there is)"},
                                     {"products", "N", "how many demo products (default 1000)"}});
     return guarded("seed", [&] {
@@ -241,13 +240,9 @@ int seed(const std::vector<std::string>& args) {
                 std::cout << "the catalog has products already; nothing seeded\n";
                 return 0;
             }
+            // One transaction: a seed that dies midway leaves no half shop that the next run would skip.
             const auto drafts = catalog::demo_catalog(count);
-            for (std::size_t from = 0; from < drafts.size(); from += batch) {
-                const auto to = std::min(drafts.size(), from + batch);
-                catalog->create_products({drafts.begin() + static_cast<std::ptrdiff_t>(from),
-                                          drafts.begin() + static_cast<std::ptrdiff_t>(to)},
-                                         "seed");
-            }
+            catalog->create_products(drafts, "seed");
             std::cout << "seeded " << drafts.size() << " demo products\n";
             return 0;
         });

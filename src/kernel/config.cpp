@@ -136,6 +136,12 @@ void read_catalog(const toml::table& t, Config& cfg) {
     read(t, "catalog", "sweep_interval_seconds", cfg.catalog_sweep_interval_seconds);
 }
 
+void read_orders(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "orders", {"payment_window_minutes", "sweep_interval_seconds"});
+    read(t, "orders", "payment_window_minutes", cfg.orders_payment_window_minutes);
+    read(t, "orders", "sweep_interval_seconds", cfg.orders_sweep_interval_seconds);
+}
+
 void read_users(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "users", {"password_memory_kib", "password_passes", "token_issuer", "token_audience"});
     read(t, "users", "password_memory_kib", cfg.users_password_memory_kib);
@@ -188,7 +194,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
         throw ConfigError(fmt::format("config file '{}' line {}: {}", path, where.line, e.description()));
     }
     try {
-        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "catalog", "log", "features"});
+        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "catalog", "orders", "log", "features"});
         if (const auto* t = section(root, "database")) read_database(*t, cfg);
         if (const auto* t = section(root, "server")) read_server(*t, cfg);
         if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
@@ -196,6 +202,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
         if (const auto* t = section(root, "bus")) read_bus(*t, cfg);
         if (const auto* t = section(root, "users")) read_users(*t, cfg);
         if (const auto* t = section(root, "catalog")) read_catalog(*t, cfg);
+        if (const auto* t = section(root, "orders")) read_orders(*t, cfg);
         if (const auto* t = section(root, "log")) read_log(*t, cfg);
         if (const auto* t = section(root, "features")) read_features(*t, cfg);
     } catch (const ConfigError& e) {
@@ -258,6 +265,8 @@ void validate(const Config& cfg) {
     if (cfg.users_password_passes < 1) throw ConfigError("users.password_passes must be at least 1");
     if (cfg.catalog_reservation_minutes < 1) throw ConfigError("catalog.reservation_minutes must be at least 1");
     if (cfg.catalog_sweep_interval_seconds < 1) throw ConfigError("catalog.sweep_interval_seconds must be at least 1");
+    if (cfg.orders_payment_window_minutes < 1) throw ConfigError("orders.payment_window_minutes must be at least 1");
+    if (cfg.orders_sweep_interval_seconds < 1) throw ConfigError("orders.sweep_interval_seconds must be at least 1");
     if (cfg.users_token_issuer.empty() || cfg.users_token_audience.empty()) {
         throw ConfigError("users.token_issuer and users.token_audience must not be empty");
     }

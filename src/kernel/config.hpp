@@ -71,6 +71,9 @@ struct Config {
     // expired ones are looked for.
     int catalog_reservation_minutes = 15;
     int catalog_sweep_interval_seconds = 30;
+    // The orders module: how long a placed order waits for payment before it is cancelled.
+    int orders_payment_window_minutes = 30;
+    int orders_sweep_interval_seconds = 30;
 
     std::string log_level = "info";
     std::string log_format = "text";

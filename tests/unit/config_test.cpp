@@ -119,6 +119,10 @@ retention_hours = 24
 reservation_minutes = 30
 sweep_interval_seconds = 5
 
+[orders]
+payment_window_minutes = 45
+sweep_interval_seconds = 7
+
 [log]
 level = "debug"
 format = "json"
@@ -163,6 +167,8 @@ new_checkout = "25%"
 
     CHECK(cfg.catalog_reservation_minutes == 30);
     CHECK(cfg.catalog_sweep_interval_seconds == 5);
+    CHECK(cfg.orders_payment_window_minutes == 45);
+    CHECK(cfg.orders_sweep_interval_seconds == 7);
 
     CHECK(cfg.log_level == "debug");
     CHECK(cfg.log_format == "json");
@@ -407,11 +413,14 @@ TEST_CASE("validation refuses bus settings that would never deliver or never giv
     CHECK_THROWS_WITH_AS(load("[bus]\nmax_attempt = 3\n"), doctest::Contains("bus.max_attempt"), ConfigError);
 }
 
-TEST_CASE("validation refuses catalog reservations that expire at once or a sweeper that never waits") {
-    Config cfg;
-    cfg.catalog_reservation_minutes = 0;
-    CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains("catalog.reservation_minutes"), ConfigError);
-    cfg.catalog_reservation_minutes = 1;
-    cfg.catalog_sweep_interval_seconds = 0;
-    CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains("catalog.sweep_interval_seconds"), ConfigError);
+TEST_CASE("validation refuses reservations or payment windows that end at once, and sweepers that never wait") {
+    auto refused = [](auto change, const char* key) {
+        Config cfg;
+        change(cfg);
+        CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains(key), ConfigError);
+    };
+    refused([](Config& c) { c.catalog_reservation_minutes = 0; }, "catalog.reservation_minutes");
+    refused([](Config& c) { c.catalog_sweep_interval_seconds = 0; }, "catalog.sweep_interval_seconds");
+    refused([](Config& c) { c.orders_payment_window_minutes = 0; }, "orders.payment_window_minutes");
+    refused([](Config& c) { c.orders_sweep_interval_seconds = 0; }, "orders.sweep_interval_seconds");
 }

@@ -46,6 +46,8 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.users_token_audience == defaults.users_token_audience);
     CHECK(from_file.catalog_reservation_minutes == defaults.catalog_reservation_minutes);
     CHECK(from_file.catalog_sweep_interval_seconds == defaults.catalog_sweep_interval_seconds);
+    CHECK(from_file.orders_payment_window_minutes == defaults.orders_payment_window_minutes);
+    CHECK(from_file.orders_sweep_interval_seconds == defaults.orders_sweep_interval_seconds);
     CHECK(from_file.log_level == defaults.log_level);
     CHECK(from_file.log_format == defaults.log_format);
     CHECK(from_file.features.empty());

@@ -1,12 +1,14 @@
 #include "modules/catalog/api/catalog.hpp"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <soci/soci.h>
+#include <spdlog/spdlog.h>
 
 #include "kernel/bus/bus.hpp"
 #include "kernel/clock.hpp"
@@ -41,14 +43,40 @@ void check(std::vector<FieldError> errors) {
     if (!errors.empty()) throw invalid(std::move(errors));
 }
 
+// Product rows are updated in id order by every transaction that touches several, so two of them
+// (orders with the same products in another order, a reserve and a release) never deadlock on PostgreSQL.
+template <class Line>
+std::vector<Line> in_lock_order(std::vector<Line> lines) {
+    std::sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.product_id < b.product_id; });
+    return lines;
+}
+
 bool same_lines(const std::vector<ReservedLine>& held, const std::vector<ReservationLine>& asked) {
-    return held.size() == asked.size() &&
-           std::equal(held.begin(), held.end(), asked.begin(), [](const ReservedLine& h, const ReservationLine& a) {
-               return h.product_id == a.product_id && h.quantity == a.quantity;
+    const auto a = in_lock_order(held);
+    const auto b = in_lock_order(asked);
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const ReservedLine& h, const ReservationLine& l) {
+               return h.product_id == l.product_id && h.quantity == l.quantity;
            });
 }
 
+// A reserve repeated for an order: the first answer, unless the lines differ or the stock went back.
+Reservation repeat(const Reservation& existing, const std::vector<ReservationLine>& asked) {
+    if (!same_lines(existing.lines, asked)) throw Problem::conflict("the order has a reservation with other lines");
+    if (existing.status == "released") throw Problem::conflict("the order's reservation was released; place the order again");
+    return existing;
+}
+
 }  // namespace
+
+OutOfStock::OutOfStock(std::vector<StockShortfall> shortfalls)
+    : kernel::Problem(409, kernel::status_title(409), "not enough stock for every line", [&] {
+          std::vector<FieldError> errors;
+          for (const auto& s : shortfalls) {
+              errors.push_back({s.product_id, fmt::format("{} asked, {} available", s.requested, s.available)});
+          }
+          return errors;
+      }()),
+      shortfalls_(std::move(shortfalls)) {}
 
 struct Catalog::Impl {
     Impl(std::shared_ptr<kernel::Database> database, kernel::bus::Bus& events, CatalogSettings options)
@@ -68,7 +96,7 @@ struct Catalog::Impl {
         if (!text) return std::nullopt;
         const auto slug = category_slug(*text);
         if (!slug) throw invalid({{"category", "must name a category: letters and digits, at most 100 characters"}});
-        if (!find_category(s, *slug)) insert_category(s, {*slug, *text}, now());
+        ensure_category_row(s, {*slug, *text}, now());
         return slug;
     }
 
@@ -88,7 +116,7 @@ struct Catalog::Impl {
 
     // Tells the listener once the transaction has committed (never for one rolled back).
     void changed(const std::string& product_id) {
-        kernel::after_commit([this, product_id] {
+        kernel::after_commit_once("catalog.changed:" + product_id, [this, product_id] {
             std::function<void(const std::vector<std::string>&)> tell;
             {
                 std::lock_guard lock(listener_mutex);
@@ -104,7 +132,7 @@ struct Catalog::Impl {
         const auto after = change_stock(s, product_id, delta, at, true);
         if (!after) {
             require_product(s, product_id, false);
-            throw Problem::conflict(fmt::format("the stock of {} cannot go below zero", product_id));
+            throw Problem::conflict(fmt::format("the stock of {} cannot go below zero or above {}", product_id, max_stock));
         }
         StockAdjustment a{kernel::new_id("adj"), product_id, delta, *after, reason, actor, at};
         insert_adjustment(s, a);
@@ -129,12 +157,58 @@ struct Catalog::Impl {
     bool release_held(soci::session& s, const Reservation& r) {
         const std::string at = now();
         if (!move_reservation(s, r.order_id, "held", "released", at)) return false;
-        for (const auto& line : r.lines) {
+        for (const auto& line : in_lock_order(r.lines)) {
             // Deleted products take their units back too, so the audit of stock stays whole.
             const auto after = change_stock(s, line.product_id, line.quantity, at, false);
             if (after) publish_stock(s, line.product_id, *after, line.quantity, "released", r.order_id);
         }
         return true;
+    }
+
+    // The order was paid: a held reservation's units are sold. Returns the reservation as it now is.
+    Reservation commit_held(soci::session& s, const std::string& order_id) {
+        auto r = find_reservation(s, db->backend(), order_id, true);
+        if (!r) throw Problem::not_found("the order has no reservation");
+        if (r->status == "released") throw Problem::conflict("the reservation was released; its stock is back on sale");
+        if (r->status == "held") {
+            move_reservation(s, order_id, "held", "committed", now());
+            r->status = "committed";
+        }
+        return *r;
+    }
+
+    // Units an approved return brings back. Deleted products take them too, so the stock audit stays whole.
+    void restock(soci::session& s, const std::string& order_id, const std::string& return_id, const std::string& product_id,
+                 std::int64_t quantity) {
+        const std::string at = now();
+        const auto after = change_stock(s, product_id, quantity, at, false);
+        if (!after) return;  // a product removed outright (never reserved) cannot have been returned
+        insert_adjustment(s, {kernel::new_id("adj"), product_id, quantity, *after, "returned with " + return_id, "orders", at});
+        publish_stock(s, product_id, *after, quantity, "returned", order_id);
+    }
+
+    // An orders.status-changed event, in a catalog transaction that commits with the group's position.
+    void follow_order(const kernel::bus::Envelope& event, soci::session& s) {
+        const auto payload = nlohmann::json::parse(event.payload);
+        const std::string order_id = payload.at("order_id").get<std::string>();
+        const std::string status = payload.at("status").get<std::string>();
+        if (status == "processing") {
+            const auto r = find_reservation(s, db->backend(), order_id, false);
+            if (r && r->status == "released") {
+                // Paid after its stock went back on sale: retrying cannot help, a person must look.
+                spdlog::error("catalog: order {} was paid after its reservation was released", order_id);
+            } else if (r) {
+                commit_held(s, order_id);
+            }
+        } else if (status == "cancelled") {
+            if (auto r = find_reservation(s, db->backend(), order_id, true)) release_held(s, *r);
+        } else if (status == "returned" && payload.contains("return")) {
+            const auto& ret = payload.at("return");
+            for (const auto& line : ret.at("items")) {
+                restock(s, order_id, ret.at("id").get<std::string>(), line.at("product_id").get<std::string>(),
+                        line.at("quantity").get<std::int64_t>());
+            }
+        }
     }
 
     std::shared_ptr<kernel::Database> db;
@@ -256,44 +330,45 @@ Page<StockAdjustment> Catalog::stock_adjustments(const std::string& product_id, 
     });
 }
 
-Reservation Catalog::reserve(const std::string& order_id, const std::vector<ReservationLine>& lines) {
+Reservation Catalog::reserve(const std::string& order_id, const std::vector<ReservationLine>& lines,
+                             std::optional<std::chrono::seconds> hold_for) {
     std::vector<FieldError> errors;
     if (order_id.empty()) errors.push_back({"order_id", "is required"});
     if (lines.empty()) errors.push_back({"lines", "must hold at least one line"});
     if (lines.size() > max_reservation_lines) errors.push_back({"lines", "must hold at most 100 lines"});
     std::set<std::string> seen;
     for (const auto& l : lines) {
-        if (l.quantity <= 0) errors.push_back({"lines", fmt::format("the quantity of {} must be positive", l.product_id)});
+        if (l.quantity <= 0 || l.quantity > max_stock) {
+            errors.push_back({"lines", fmt::format("the quantity of {} must be from 1 to {}", l.product_id, max_stock)});
+        }
         if (!seen.insert(l.product_id).second) errors.push_back({"lines", fmt::format("{} appears twice", l.product_id)});
     }
     check(std::move(errors));
     auto& impl = *impl_;
+    const auto ttl = hold_for.value_or(impl.settings.reservation_ttl);
     const auto attempt = [&](soci::session& s) -> Reservation {
-        if (auto existing = find_reservation(s, impl.db->backend(), order_id, false)) {
-            if (!same_lines(existing->lines, lines)) throw Problem::conflict("the order has a reservation with other lines");
-            return *existing;
-        }
+        if (auto existing = find_reservation(s, impl.db->backend(), order_id, false)) return repeat(*existing, lines);
         const std::string at = impl.now();
-        Reservation r{order_id, "held", kernel::format_rfc3339(impl.settings.now() + impl.settings.reservation_ttl), {}};
-        std::vector<std::pair<std::string, std::int64_t>> taken;
-        for (const auto& l : lines) {
+        Reservation r{order_id, "held", kernel::format_rfc3339(impl.settings.now() + ttl), {}};
+        std::map<std::string, std::pair<ReservedLine, std::int64_t>> taken;  // the line and the stock it left
+        std::vector<StockShortfall> short_lines;
+        for (const auto& l : in_lock_order(lines)) {
             // One conditional update per line: it takes the units only when they are there, so two
-            // orders racing for the last unit cannot both get it. A shortfall throws and rolls back
-            // the lines already taken.
+            // orders racing for the last unit cannot both get it. A shortfall rolls back the lines taken.
             const auto after = change_stock(s, l.product_id, -l.quantity, at, true);
             if (!after) {
                 const auto product = find_product(s, impl.db->backend(), l.product_id, false);
-                if (!product) throw Problem::conflict(fmt::format("{} is not for sale", l.product_id));
-                throw Problem::conflict(fmt::format("not enough stock of {}: {} asked, {} left", l.product_id, l.quantity,
-                                                    product->stock));
+                short_lines.push_back({l.product_id, l.quantity, product ? product->stock : 0});
+                continue;
             }
             const Product p = impl.require_product(s, l.product_id, false);
-            r.lines.push_back({p.id, p.sku, p.name, p.price, p.currency, l.quantity});
-            taken.emplace_back(l.product_id, *after);
+            taken[l.product_id] = {{p.id, p.sku, p.name, p.price, p.currency, l.quantity}, *after};
         }
+        if (!short_lines.empty()) throw OutOfStock(std::move(short_lines));
+        for (const auto& l : lines) r.lines.push_back(taken[l.product_id].first);  // the caller's order
         insert_reservation(s, r, at);
-        for (std::size_t i = 0; i < taken.size(); ++i) {
-            impl.publish_stock(s, taken[i].first, taken[i].second, -lines[i].quantity, "reserved", order_id);
+        for (const auto& [id, line] : taken) {
+            impl.publish_stock(s, id, line.second, -line.first.quantity, "reserved", order_id);
         }
         return r;
     };
@@ -304,23 +379,12 @@ Reservation Catalog::reserve(const std::string& order_id, const std::vector<Rese
         if (p.status() != 409) throw;
         auto existing = reservation(order_id);
         if (!existing) throw;
-        if (!same_lines(existing->lines, lines)) throw Problem::conflict("the order has a reservation with other lines");
-        return *existing;
+        return repeat(*existing, lines);
     }
 }
 
 Reservation Catalog::commit(const std::string& order_id) {
-    auto& impl = *impl_;
-    return impl.module().write([&](soci::session& s) {
-        auto r = find_reservation(s, impl.db->backend(), order_id, true);
-        if (!r) throw Problem::not_found("the order has no reservation");
-        if (r->status == "released") throw Problem::conflict("the reservation was released; its stock is back on sale");
-        if (r->status == "held") {
-            move_reservation(s, order_id, "held", "committed", impl.now());
-            r->status = "committed";
-        }
-        return *r;
-    });
+    return impl_->module().write([&](soci::session& s) { return impl_->commit_held(s, order_id); });
 }
 
 Reservation Catalog::release(const std::string& order_id) {
@@ -351,6 +415,13 @@ std::size_t Catalog::release_expired() {
         }
         if (due.size() < sweep_batch) return released;
     }
+}
+
+void Catalog::follow_orders(kernel::bus::Bus& bus) {
+    // The orders module's topic, named here rather than included: the catalog reads the event's
+    // order_id, status and return lines, nothing more of the orders module.
+    bus.subscribe({"catalog.order-stock", "catalog", {"orders.status-changed"},
+                   [this](const kernel::bus::Envelope& event, soci::session& s) { impl_->follow_order(event, s); }});
 }
 
 void Catalog::on_products_changed(std::function<void(const std::vector<std::string>&)> listener) {

@@ -16,7 +16,11 @@ constexpr std::size_t cached_listings = 2'000;
 }  // namespace
 
 CatalogModule::CatalogModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, CatalogSettings settings)
-    : settings_(settings), catalog_(std::move(db), bus, std::move(settings)), cache_(cached_products, cached_listings) {
+    : catalog_(std::move(db), bus, settings),
+      cache_(cached_products, cached_listings),
+      sweeper_("releasing expired stock reservations", settings.sweep_interval, [this] {
+          if (const auto released = catalog_.release_expired()) spdlog::info("released {} expired stock reservations", released);
+      }) {
     // This process's own writes drop their entries at commit, so a client reads its write at once...
     catalog_.on_products_changed([this](const std::vector<std::string>& ids) {
         for (const auto& id : ids) cache_.forget_product(id);
@@ -34,42 +38,10 @@ CatalogModule::CatalogModule(std::shared_ptr<kernel::Database> db, kernel::bus::
                          }});
 }
 
-CatalogModule::~CatalogModule() { stop(); }
-
 void CatalogModule::register_routes(http::Router& router) {
     register_product_routes(router, catalog_, cache_);
     register_review_routes(router, catalog_);
     register_stock_routes(router, catalog_);
-}
-
-void CatalogModule::start() {
-    std::lock_guard lock(mutex_);
-    if (sweeper_.joinable()) return;
-    stopping_ = false;
-    sweeper_ = std::thread([this] { sweep_until_stopped(); });
-}
-
-void CatalogModule::stop() {
-    {
-        std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
-    if (sweeper_.joinable()) sweeper_.join();
-}
-
-void CatalogModule::sweep_until_stopped() {
-    std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, settings_.sweep_interval, [this] { return stopping_; })) {
-        lock.unlock();
-        try {
-            if (const auto released = catalog_.release_expired()) spdlog::info("released {} expired stock reservations", released);
-        } catch (const std::exception& e) {
-            // The database may be away for a moment; the next round tries again.
-            spdlog::warn("releasing expired stock reservations failed: {}", e.what());
-        }
-        lock.lock();
-    }
 }
 
 }  // namespace mercato::catalog

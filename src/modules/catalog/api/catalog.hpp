@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "kernel/problem.hpp"
+
 namespace mercato::kernel {
 class Database;
 namespace bus {
@@ -22,7 +24,7 @@ namespace mercato::catalog {
 // Topics of the catalog log. Both are keyed by product id.
 // {change: "created"|"changed"|"deleted", product: {the product as the API shows it}}
 inline constexpr const char* topic_product_updated = "catalog.product-updated";
-// {product_id, stock, delta, reason: "reserved"|"released"|"adjusted"|"created", order_id?}
+// {product_id, stock, delta, reason: "reserved"|"released"|"adjusted"|"returned"|"created", order_id?}
 inline constexpr const char* topic_stock_changed = "catalog.stock-changed";
 
 struct Product {
@@ -123,6 +125,23 @@ struct ReservedLine {
     std::int64_t quantity = 0;
 };
 
+// A line an order asked for that the stock cannot cover (available 0: not for sale).
+struct StockShortfall {
+    std::string product_id;
+    std::int64_t requested = 0;
+    std::int64_t available = 0;
+};
+
+// Problem 409 naming every short line, so a client can fix its whole cart at once.
+class OutOfStock : public kernel::Problem {
+public:
+    explicit OutOfStock(std::vector<StockShortfall> shortfalls);
+    const std::vector<StockShortfall>& shortfalls() const noexcept { return shortfalls_; }
+
+private:
+    std::vector<StockShortfall> shortfalls_;
+};
+
 struct Reservation {
     std::string order_id;
     std::string status;  // "held", "committed" or "released"
@@ -170,10 +189,12 @@ public:
                                  const std::string& actor);
     Page<StockAdjustment> stock_adjustments(const std::string& product_id, std::size_t limit, const std::string& cursor);
 
-    // Takes the quantities off the stock for an order, every line or none (409 naming the first
-    // product short of stock). Called again with the same order id, it returns the reservation
-    // already made (409 when the lines differ).
-    Reservation reserve(const std::string& order_id, const std::vector<ReservationLine>& lines);
+    // Takes the quantities off the stock for an order, every line or none (OutOfStock naming every
+    // short line). Called again with the same order id, it returns the reservation already made
+    // (409 when the lines differ). It is held for hold_for (default: the configured reservation
+    // time), then released by the sweeper unless committed.
+    Reservation reserve(const std::string& order_id, const std::vector<ReservationLine>& lines,
+                        std::optional<std::chrono::seconds> hold_for = std::nullopt);
     // The order was paid: the reserved units are sold. 409 for a released reservation; idempotent.
     Reservation commit(const std::string& order_id);
     // Puts held units back on the stock; idempotent, and a no-op once committed or released.
@@ -181,6 +202,11 @@ public:
     std::optional<Reservation> reservation(const std::string& order_id);
     // Releases held reservations whose time ran out; returns how many. The module's sweeper calls it.
     std::size_t release_expired();
+
+    // Keeps reservations in step with orders, from the orders log (call before the bus starts, in a
+    // process that serves the orders module): a paid order's reservation is committed, a cancelled
+    // one's released, and the lines of an approved return go back on the stock.
+    void follow_orders(kernel::bus::Bus& bus);
 
     // Called after each committed write of this process with the ids of the products it changed
     // (caches of this process drop them at once; other server copies learn it from the log).

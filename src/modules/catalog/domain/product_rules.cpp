@@ -15,6 +15,17 @@ bool blank(const std::string& text) { return text.find_first_not_of(" \t\r\n") =
 
 std::string at_most(std::size_t n) { return fmt::format("must be at most {} characters", n); }
 
+// Control characters other than tab and line breaks have no place in a shop's text (and PostgreSQL
+// text cannot hold NUL at all).
+bool has_control(const std::string& text) {
+    return std::any_of(text.begin(), text.end(), [](unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f; });
+}
+
+void text(std::vector<kernel::FieldError>& errors, const char* field, const std::string& value, std::size_t max) {
+    if (value.size() > max) errors.push_back({field, at_most(max)});
+    else if (has_control(value)) errors.push_back({field, "must not contain control characters"});
+}
+
 }  // namespace
 
 std::vector<kernel::FieldError> product_problems(Product& p) {
@@ -27,11 +38,13 @@ std::vector<kernel::FieldError> product_problems(Product& p) {
         errors.push_back({"sku", "must not contain spaces or control characters"});
     }
     if (blank(p.name)) errors.push_back({"name", "is required"});
-    else if (p.name.size() > max_name_length) errors.push_back({"name", at_most(max_name_length)});
-    if (p.description.size() > max_description_length) errors.push_back({"description", at_most(max_description_length)});
+    else text(errors, "name", p.name, max_name_length);
+    text(errors, "description", p.description, max_description_length);
     if (p.price < 0) errors.push_back({"price", "must not be negative"});
+    else if (p.price > max_price) errors.push_back({"price", fmt::format("must be at most {}", max_price)});
     if (!kernel::is_currency(p.currency)) errors.push_back({"currency", "must be an ISO 4217 currency code such as EUR"});
     if (p.stock < 0) errors.push_back({"stock", "must not be negative"});
+    else if (p.stock > max_stock) errors.push_back({"stock", fmt::format("must be at most {}", max_stock)});
 
     std::vector<std::string> tags;
     for (const auto& tag : p.tags) {
@@ -56,15 +69,16 @@ std::optional<std::string> category_slug(const std::string& text) {
 std::vector<kernel::FieldError> review_problems(int rating, const std::string& comment) {
     std::vector<kernel::FieldError> errors;
     if (rating < 1 || rating > 5) errors.push_back({"rating", "must be a whole number from 1 to 5"});
-    if (comment.size() > max_comment_length) errors.push_back({"comment", at_most(max_comment_length)});
+    text(errors, "comment", comment, max_comment_length);
     return errors;
 }
 
 std::vector<kernel::FieldError> adjustment_problems(std::int64_t delta, const std::string& reason) {
     std::vector<kernel::FieldError> errors;
     if (delta == 0) errors.push_back({"delta", "must not be zero"});
+    else if (delta > max_stock || delta < -max_stock) errors.push_back({"delta", fmt::format("must be within ±{}", max_stock)});
     if (blank(reason)) errors.push_back({"reason", "is required"});
-    else if (reason.size() > max_reason_length) errors.push_back({"reason", at_most(max_reason_length)});
+    else text(errors, "reason", reason, max_reason_length);
     return errors;
 }
 

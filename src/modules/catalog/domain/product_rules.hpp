@@ -17,6 +17,9 @@ inline constexpr std::size_t max_description_length = 5000;
 inline constexpr std::size_t max_category_name_length = 100;
 inline constexpr std::size_t max_comment_length = 2000;
 inline constexpr std::size_t max_reason_length = 200;
+// Far above any shop's prices and shelves, far below where 64-bit sums could overflow.
+inline constexpr std::int64_t max_price = 1'000'000'000'000;
+inline constexpr std::int64_t max_stock = 1'000'000'000;
 
 // The field errors of a product about to be written (empty when it may be). Tags are normalised to
 // slugs in place, duplicates dropped, so "Gift Idea" and "gift-idea" are one tag.

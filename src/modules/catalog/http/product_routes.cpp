@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "http/access.hpp"
@@ -40,20 +41,6 @@ Response cached_answer(const Request& request, const CachedBody& cached) {
     response.set_header("ETag", cached.etag);
     response.set_header("Cache-Control", read_cache_control);
     return response;
-}
-
-// The same listing asked with its parameters in another order is the same cache entry.
-std::string listing_key(const Request& request) {
-    auto pairs = request.query;
-    std::sort(pairs.begin(), pairs.end());
-    std::string key = request.path;
-    for (const auto& [name, value] : pairs) {
-        key += '\n';
-        key += name;
-        key += '=';
-        key += value;
-    }
-    return key;
 }
 
 std::optional<std::int64_t> price_param(const Request& request, const char* name, std::vector<FieldError>& errors) {
@@ -121,6 +108,14 @@ ProductChange product_change(const Request& request) {
     return c;
 }
 
+// The listing a query asks for, however it was spelled (parameter order, "Kitchen" or "kitchen",
+// parameters the listing ignores): one cache entry each, so a client cannot flood the cache.
+std::string listing_key(const ProductQuery& q) {
+    return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}", q.category.value_or(""), q.tag.value_or(""),
+                       q.min_price ? std::to_string(*q.min_price) : "", q.max_price ? std::to_string(*q.max_price) : "",
+                       q.in_stock, static_cast<int>(q.sort), q.limit, q.cursor);
+}
+
 json category_json(const Category& c) { return {{"slug", c.slug}, {"name", c.name}, {"product_count", c.product_count}}; }
 
 }  // namespace
@@ -132,7 +127,12 @@ void register_product_routes(http::Router& router, Catalog& catalog, ReadCache& 
         return cached_answer(r, *hit);
     };
     const auto cached_listing = [&cache](const Request& r) -> std::optional<Response> {
-        const auto hit = cache.listing(listing_key(r));
+        std::shared_ptr<const CachedBody> hit;
+        try {
+            hit = cache.listing(listing_key(product_query(r)));
+        } catch (const Problem&) {
+            return std::nullopt;  // the handler answers a bad query with its problem
+        }
         if (!hit) return std::nullopt;
         return cached_answer(r, *hit);
     };
@@ -142,7 +142,7 @@ void register_product_routes(http::Router& router, Catalog& catalog, ReadCache& 
         const auto page = catalog.products(query);
         json items = json::array();
         for (const auto& p : page.items) items.push_back(product_json(p));
-        return cached_answer(r, *cache.store_listing(listing_key(r), http::page_json(std::move(items), page.next_cursor).dump(),
+        return cached_answer(r, *cache.store_listing(listing_key(query), http::page_json(std::move(items), page.next_cursor).dump(),
                                                      generation));
     }, {http::RouteClass::read, http::Execution::worker, cached_listing});
 

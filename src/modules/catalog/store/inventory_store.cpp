@@ -4,7 +4,8 @@
 
 #include "kernel/sql_values.hpp"
 #include "kernel/unique_write.hpp"
-#include "modules/catalog/store/newest_first.hpp"
+#include "kernel/newest_first.hpp"
+#include "modules/catalog/domain/product_rules.hpp"
 
 namespace mercato::catalog {
 
@@ -12,7 +13,7 @@ std::optional<std::int64_t> change_stock(soci::session& session, const std::stri
                                          const std::string& at, bool on_sale_only) {
     kernel::SqlQuery query("UPDATE catalog.products SET stock = stock + ");
     query.value(delta).sql(", updated_at = ").value(at).sql(" WHERE id = ").value(product_id);
-    query.sql(" AND stock + ").value(delta).sql(" >= 0");
+    query.sql(" AND stock + ").value(delta).sql(" BETWEEN 0 AND ").value(max_stock);
     if (on_sale_only) query.sql(" AND deleted_at IS NULL");
     query.sql(" RETURNING stock");
     std::optional<std::int64_t> after;
@@ -32,13 +33,14 @@ Page<StockAdjustment> select_adjustments(soci::session& session, const std::stri
     kernel::SqlQuery query(
         "SELECT id, product_id, delta, stock_after, reason, actor, created_at FROM catalog.stock_adjustments WHERE product_id = ");
     query.value(product_id);
-    newest_first(query, cursor, 's', limit);
+    kernel::newest_first(query, cursor, 's', limit);
     std::vector<StockAdjustment> rows;
     query.each_row(session, [&](const soci::row& r) {
         rows.push_back({r.get<std::string>(0), r.get<std::string>(1), kernel::row_int64(r, 2), kernel::row_int64(r, 3),
                         r.get<std::string>(4), r.get<std::string>(5), r.get<std::string>(6)});
     });
-    return newest_first_page(std::move(rows), 's', limit);
+    auto next = kernel::newest_first_next(rows, 's', limit);
+    return {std::move(rows), std::move(next)};
 }
 
 std::optional<Reservation> find_reservation(soci::session& session, kernel::Backend backend, const std::string& order_id,

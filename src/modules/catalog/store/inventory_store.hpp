@@ -16,9 +16,9 @@ class session;
 
 namespace mercato::catalog {
 
-// Adds delta to a product's stock in one conditional statement, only when the result stays at zero
-// or above (and, with on_sale_only, only for a product not deleted). The stock after it, or nullopt
-// when the product is not there or has too little.
+// Adds delta to a product's stock in one conditional statement, only when the result stays within
+// 0..max_stock (and, with on_sale_only, only for a product not deleted). The stock after it, or
+// nullopt when the product is not there, has too little, or would hold too much.
 std::optional<std::int64_t> change_stock(soci::session& session, const std::string& product_id, std::int64_t delta,
                                          const std::string& at, bool on_sale_only);
 

@@ -1,12 +1,14 @@
 #include "modules/catalog/store/product_store.hpp"
 
+#include <cmath>
+
 #include <soci/soci.h>
 
 #include "kernel/problem.hpp"
 #include "kernel/sql_query.hpp"
 #include "kernel/sql_values.hpp"
 #include "kernel/unique_write.hpp"
-#include "modules/catalog/domain/page_cursor.hpp"
+#include "kernel/page_cursor.hpp"
 #include "modules/catalog/domain/tags.hpp"
 
 namespace mercato::catalog {
@@ -32,7 +34,9 @@ Product product_from_row(const soci::row& r) {
     const auto rating_sum = kernel::row_int64(r, 9);
     p.rating_count = kernel::row_int64(r, 10);
     // Rounded to two places, so the figure a client sees does not drift in the last digits.
-    if (p.rating_count > 0) p.rating_avg = static_cast<double>(rating_sum * 100 / p.rating_count) / 100.0;
+    if (p.rating_count > 0) {
+        p.rating_avg = static_cast<double>(std::llround(static_cast<double>(rating_sum) * 100.0 / static_cast<double>(p.rating_count))) / 100.0;
+    }
     p.created_at = r.get<std::string>(11);
     p.updated_at = r.get<std::string>(12);
     return p;
@@ -138,7 +142,7 @@ Page<Product> select_products(soci::session& session, const ProductQuery& q) {
     if (!q.cursor.empty()) {
         // Keyset: rows strictly after the last one shown, in (key, id) order, so rows inserted while a
         // client walks the pages neither repeat nor push others out of sight.
-        const auto after = decode_cursor(q.cursor, sort_mark);
+        const auto after = kernel::decode_cursor(q.cursor, sort_mark);
         if (!after) throw kernel::Problem::unprocessable("the cursor is not valid", {{"cursor", "is not a cursor of this listing"}});
         const char* beyond = order.descending ? " < " : " > ";
         auto key = [&](kernel::SqlQuery& sq) -> kernel::SqlQuery& {
@@ -162,7 +166,7 @@ Page<Product> select_products(soci::session& session, const ProductQuery& q) {
     if (page.items.size() > q.limit) {
         page.items.pop_back();
         const auto& last = page.items.back();
-        page.next_cursor = encode_cursor(sort_mark, sort_value(q.sort, last), last.id);
+        page.next_cursor = kernel::encode_cursor(sort_mark, sort_value(q.sort, last), last.id);
     }
     return page;
 }
@@ -171,6 +175,11 @@ std::optional<CategoryRow> find_category(soci::session& session, const std::stri
     soci::rowset<soci::row> rows = (session.prepare << "SELECT slug, name FROM catalog.categories WHERE slug = :s", soci::use(slug));
     for (const auto& r : rows) return CategoryRow{r.get<std::string>(0), r.get<std::string>(1)};
     return std::nullopt;
+}
+
+void ensure_category_row(soci::session& session, const CategoryRow& c, const std::string& at) {
+    session << "INSERT INTO catalog.categories (slug, name, created_at) VALUES (:s, :n, :at) ON CONFLICT (slug) DO NOTHING",
+        soci::use(c.slug), soci::use(c.name), soci::use(at);
 }
 
 void insert_category(soci::session& session, const CategoryRow& c, const std::string& at) {

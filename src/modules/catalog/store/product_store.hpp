@@ -35,6 +35,8 @@ struct CategoryRow {
     std::string name;
 };
 std::optional<CategoryRow> find_category(soci::session& session, const std::string& slug);
+// Makes the category unless it exists; two writers naming one new category both succeed.
+void ensure_category_row(soci::session& session, const CategoryRow& category, const std::string& at);
 // Throws Problem 409 when the slug exists.
 void insert_category(soci::session& session, const CategoryRow& category, const std::string& at);
 // Every category with its count of products on sale, by name.

@@ -4,7 +4,7 @@
 
 #include "kernel/sql_values.hpp"
 #include "kernel/unique_write.hpp"
-#include "modules/catalog/store/newest_first.hpp"
+#include "kernel/newest_first.hpp"
 
 namespace mercato::catalog {
 
@@ -20,13 +20,14 @@ void insert_review(soci::session& session, const Review& r) {
 Page<Review> select_reviews(soci::session& session, const std::string& product_id, std::size_t limit, const std::string& cursor) {
     kernel::SqlQuery query("SELECT id, product_id, user_id, rating, comment, created_at FROM catalog.reviews WHERE product_id = ");
     query.value(product_id);
-    newest_first(query, cursor, 'r', limit);
+    kernel::newest_first(query, cursor, 'r', limit);
     std::vector<Review> rows;
     query.each_row(session, [&](const soci::row& r) {
         rows.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2),
                         static_cast<int>(kernel::row_int64(r, 3)), r.get<std::string>(4), r.get<std::string>(5)});
     });
-    return newest_first_page(std::move(rows), 'r', limit);
+    auto next = kernel::newest_first_next(rows, 'r', limit);
+    return {std::move(rows), std::move(next)};
 }
 
 }  // namespace mercato::catalog

@@ -1,11 +1,11 @@
-// The opaque cursors of catalog listings: the sort key and id of the last row a page showed.
+// The opaque cursors of keyset-paged listings: the sort key and id of the last row a page showed.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace mercato::catalog {
+namespace mercato::kernel {
 
 struct CursorPosition {
     std::string key;  // the sort column's value, as text
@@ -17,4 +17,4 @@ std::string encode_cursor(char sort_mark, std::string_view key, std::string_view
 // nullopt for text that is not a cursor, or is one of another order.
 std::optional<CursorPosition> decode_cursor(std::string_view cursor, char sort_mark);
 
-}  // namespace mercato::catalog
+}  // namespace mercato::kernel

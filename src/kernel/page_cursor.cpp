@@ -1,10 +1,10 @@
-#include "modules/catalog/domain/page_cursor.hpp"
+#include "kernel/page_cursor.hpp"
 
 #include <span>
 
 #include "kernel/hashing.hpp"
 
-namespace mercato::catalog {
+namespace mercato::kernel {
 
 std::string encode_cursor(char sort_mark, std::string_view key, std::string_view id) {
     std::string plain;
@@ -23,4 +23,4 @@ std::optional<CursorPosition> decode_cursor(std::string_view cursor, char sort_m
     return CursorPosition{plain->substr(1, split - 1), plain->substr(split + 1)};
 }
 
-}  // namespace mercato::catalog
+}  // namespace mercato::kernel

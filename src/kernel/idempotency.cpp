@@ -1,0 +1,100 @@
+#include "kernel/idempotency.hpp"
+
+#include <optional>
+
+#include <fmt/format.h>
+#include <soci/soci.h>
+
+#include "kernel/problem.hpp"
+#include "kernel/sql_values.hpp"
+#include "kernel/unique_write.hpp"
+
+namespace mercato::kernel {
+
+namespace {
+
+struct Row {
+    std::string request_hash;
+    std::string state;
+    int status = 0;
+    std::string body;
+    std::string claimed_at;
+    std::string expires_at;
+};
+
+std::optional<Row> find(soci::session& session, Backend backend, const KeyRequest& r) {
+    const std::string sql = fmt::format(
+        "SELECT request_hash, state, response_status, response_body, claimed_at, expires_at FROM {}.idempotency_keys "
+        "WHERE user_id = :u AND idempotency_key = :k{}",
+        r.module, backend == Backend::postgresql ? " FOR UPDATE" : "");
+    soci::rowset<soci::row> rows = (session.prepare << sql, soci::use(r.user_id), soci::use(r.key));
+    for (const auto& row : rows) {
+        Row out{row.get<std::string>(0), row.get<std::string>(1), 0, {}, row.get<std::string>(4), row.get<std::string>(5)};
+        if (row.get_indicator(2) != soci::i_null) out.status = static_cast<int>(row_int64(row, 2));
+        if (row.get_indicator(3) != soci::i_null) out.body = row.get<std::string>(3);
+        return out;
+    }
+    return std::nullopt;
+}
+
+void reclaim(soci::session& session, const KeyRequest& r, const std::string& now, const std::string& expires_at) {
+    session << fmt::format("UPDATE {}.idempotency_keys SET request_hash = :h, state = 'in_flight', response_status = NULL, "
+                           "response_body = NULL, claimed_at = :c, expires_at = :e WHERE user_id = :u AND idempotency_key = :k",
+                           r.module),
+        soci::use(r.request_hash), soci::use(now), soci::use(expires_at), soci::use(r.user_id), soci::use(r.key);
+}
+
+}  // namespace
+
+KeyClaim claim_idempotency_key(soci::session& session, Backend backend, const KeyRequest& r, const std::string& now,
+                               const std::string& expires_at, const std::string& stale_before) {
+    auto row = find(session, backend, r);
+    if (!row) {
+        try {
+            write_unique(session, "idempotency_claim", [&] {
+                session << fmt::format("INSERT INTO {}.idempotency_keys (user_id, idempotency_key, request_hash, state, "
+                                       "claimed_at, expires_at) VALUES (:u, :k, :h, 'in_flight', :c, :e)",
+                                       r.module),
+                    soci::use(r.user_id), soci::use(r.key), soci::use(r.request_hash), soci::use(now), soci::use(expires_at);
+            }, "taken");
+            return {};
+        } catch (const Problem&) {
+            // A request with the same key claimed it in between (on PostgreSQL we waited for it to commit).
+            row = find(session, backend, r);
+            if (!row) throw;
+        }
+    }
+    if (row->expires_at < now) {
+        reclaim(session, r, now, expires_at);
+        return {};
+    }
+    if (row->request_hash != r.request_hash) return {KeyState::mismatch, 0, {}};
+    if (row->state == "done") return {KeyState::replay, row->status, row->body};
+    if (row->claimed_at < stale_before) {
+        reclaim(session, r, now, expires_at);
+        return {};
+    }
+    return {KeyState::in_flight, 0, {}};
+}
+
+void complete_idempotency_key(soci::session& session, const KeyRequest& r, int status, const std::string& body) {
+    session << fmt::format("UPDATE {}.idempotency_keys SET state = 'done', response_status = :s, response_body = :b "
+                           "WHERE user_id = :u AND idempotency_key = :k",
+                           r.module),
+        soci::use(status), soci::use(body), soci::use(r.user_id), soci::use(r.key);
+}
+
+void release_idempotency_key(soci::session& session, const KeyRequest& r) {
+    session << fmt::format("DELETE FROM {}.idempotency_keys WHERE user_id = :u AND idempotency_key = :k AND state = 'in_flight'",
+                           r.module),
+        soci::use(r.user_id), soci::use(r.key);
+}
+
+std::size_t prune_idempotency_keys(soci::session& session, const std::string& module, const std::string& now) {
+    soci::statement st = (session.prepare << fmt::format("DELETE FROM {}.idempotency_keys WHERE expires_at < :now", module),
+                          soci::use(now));
+    st.execute(true);
+    return static_cast<std::size_t>(st.get_affected_rows());
+}
+
+}  // namespace mercato::kernel
