@@ -134,9 +134,9 @@ struct Catalog::Impl {
             require_product(s, product_id, false);
             throw Problem::conflict(fmt::format("the stock of {} cannot go below zero or above {}", product_id, max_stock));
         }
-        StockAdjustment a{kernel::new_id("adj"), product_id, delta, *after, reason, actor, at};
+        StockAdjustment a{kernel::new_id("adj"), product_id, delta, after->stock, reason, actor, at};
         insert_adjustment(s, a);
-        publish_stock(s, product_id, *after, delta, "adjusted");
+        publish_stock(s, product_id, after->stock, delta, "adjusted");
         return a;
     }
 
@@ -160,7 +160,7 @@ struct Catalog::Impl {
         for (const auto& line : in_lock_order(r.lines)) {
             // Deleted products take their units back too, so the audit of stock stays whole.
             const auto after = change_stock(s, line.product_id, line.quantity, at, false);
-            if (after) publish_stock(s, line.product_id, *after, line.quantity, "released", r.order_id);
+            if (after) publish_stock(s, line.product_id, after->stock, line.quantity, "released", r.order_id);
         }
         return true;
     }
@@ -183,8 +183,8 @@ struct Catalog::Impl {
         const std::string at = now();
         const auto after = change_stock(s, product_id, quantity, at, false);
         if (!after) return;  // a product removed outright (never reserved) cannot have been returned
-        insert_adjustment(s, {kernel::new_id("adj"), product_id, quantity, *after, "returned with " + return_id, "orders", at});
-        publish_stock(s, product_id, *after, quantity, "returned", order_id);
+        insert_adjustment(s, {kernel::new_id("adj"), product_id, quantity, after->stock, "returned with " + return_id, "orders", at});
+        publish_stock(s, product_id, after->stock, quantity, "returned", order_id);
     }
 
     // An orders.status-changed event, in a catalog transaction that commits with the group's position.
@@ -346,10 +346,15 @@ Reservation Catalog::reserve(const std::string& order_id, const std::vector<Rese
     check(std::move(errors));
     auto& impl = *impl_;
     const auto ttl = hold_for.value_or(impl.settings.reservation_ttl);
-    const auto attempt = [&](soci::session& s) -> Reservation {
-        if (auto existing = find_reservation(s, impl.db->backend(), order_id, false)) return repeat(*existing, lines);
+    return impl.module().write([&](soci::session& s) -> Reservation {
         const std::string at = impl.now();
         Reservation r{order_id, "held", kernel::format_rfc3339(impl.settings.now() + ttl), {}};
+        // The row first: a repeat of the order (here or on another server copy) stops here, before it takes stock.
+        if (!insert_reservation(s, r, at)) {
+            const auto existing = find_reservation(s, impl.db->backend(), order_id, false);
+            if (!existing) throw Problem::conflict("the order's reservation is changing; retry");
+            return repeat(*existing, lines);
+        }
         std::map<std::string, std::pair<ReservedLine, std::int64_t>> taken;  // the line and the stock it left
         std::vector<StockShortfall> short_lines;
         for (const auto& l : in_lock_order(lines)) {
@@ -361,26 +366,16 @@ Reservation Catalog::reserve(const std::string& order_id, const std::vector<Rese
                 short_lines.push_back({l.product_id, l.quantity, product ? product->stock : 0});
                 continue;
             }
-            const Product p = impl.require_product(s, l.product_id, false);
-            taken[l.product_id] = {{p.id, p.sku, p.name, p.price, p.currency, l.quantity}, *after};
+            taken[l.product_id] = {{l.product_id, after->sku, after->name, after->price, after->currency, l.quantity}, after->stock};
         }
         if (!short_lines.empty()) throw OutOfStock(std::move(short_lines));
         for (const auto& l : lines) r.lines.push_back(taken[l.product_id].first);  // the caller's order
-        insert_reservation(s, r, at);
+        insert_reservation_lines(s, r);
         for (const auto& [id, line] : taken) {
             impl.publish_stock(s, id, line.second, -line.first.quantity, "reserved", order_id);
         }
         return r;
-    };
-    try {
-        return impl.module().write(attempt);
-    } catch (const Problem& p) {
-        // Another server copy reserved this order first: the primary key refused ours. Answer as a repeat would.
-        if (p.status() != 409) throw;
-        auto existing = reservation(order_id);
-        if (!existing) throw;
-        return repeat(*existing, lines);
-    }
+    });
 }
 
 Reservation Catalog::commit(const std::string& order_id) {

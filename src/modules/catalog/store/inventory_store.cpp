@@ -3,21 +3,23 @@
 #include <soci/soci.h>
 
 #include "kernel/sql_values.hpp"
-#include "kernel/unique_write.hpp"
 #include "kernel/newest_first.hpp"
 #include "modules/catalog/domain/product_rules.hpp"
 
 namespace mercato::catalog {
 
-std::optional<std::int64_t> change_stock(soci::session& session, const std::string& product_id, std::int64_t delta,
-                                         const std::string& at, bool on_sale_only) {
+std::optional<StockChange> change_stock(soci::session& session, const std::string& product_id, std::int64_t delta,
+                                        const std::string& at, bool on_sale_only) {
     kernel::SqlQuery query("UPDATE catalog.products SET stock = stock + ");
     query.value(delta).sql(", updated_at = ").value(at).sql(" WHERE id = ").value(product_id);
     query.sql(" AND stock + ").value(delta).sql(" BETWEEN 0 AND ").value(max_stock);
     if (on_sale_only) query.sql(" AND deleted_at IS NULL");
-    query.sql(" RETURNING stock");
-    std::optional<std::int64_t> after;
-    query.each_row(session, [&](const soci::row& r) { after = kernel::row_int64(r, 0); });
+    query.sql(" RETURNING stock, sku, name, price, currency");
+    std::optional<StockChange> after;
+    query.each_row(session, [&](const soci::row& r) {
+        after = StockChange{kernel::row_int64(r, 0), r.get<std::string>(1), r.get<std::string>(2), kernel::row_int64(r, 3),
+                            r.get<std::string>(4)};
+    });
     return after;
 }
 
@@ -63,13 +65,16 @@ std::optional<Reservation> find_reservation(soci::session& session, kernel::Back
     return out;
 }
 
-void insert_reservation(soci::session& session, const Reservation& reservation, const std::string& at) {
-    kernel::write_unique(session, "catalog_reservation", [&] {
-        session << "INSERT INTO catalog.reservations (order_id, status, expires_at, created_at, updated_at) "
-                   "VALUES (:o, :s, :e, :c, :u)",
-            soci::use(reservation.order_id), soci::use(reservation.status), soci::use(reservation.expires_at), soci::use(at),
-            soci::use(at);
-    }, "the order has a reservation already");
+bool insert_reservation(soci::session& session, const Reservation& reservation, const std::string& at) {
+    soci::statement st = (session.prepare << "INSERT INTO catalog.reservations (order_id, status, expires_at, created_at, updated_at) "
+                                             "VALUES (:o, :s, :e, :c, :u) ON CONFLICT (order_id) DO NOTHING",
+                          soci::use(reservation.order_id), soci::use(reservation.status), soci::use(reservation.expires_at),
+                          soci::use(at), soci::use(at));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
+}
+
+void insert_reservation_lines(soci::session& session, const Reservation& reservation) {
     int line_no = 0;
     for (const auto& l : reservation.lines) {
         ++line_no;

@@ -16,11 +16,20 @@ class session;
 
 namespace mercato::catalog {
 
+// A product's stock after a change, with the copy of the product an order keeps.
+struct StockChange {
+    std::int64_t stock = 0;
+    std::string sku;
+    std::string name;
+    std::int64_t price = 0;
+    std::string currency;
+};
+
 // Adds delta to a product's stock in one conditional statement, only when the result stays within
-// 0..max_stock (and, with on_sale_only, only for a product not deleted). The stock after it, or
-// nullopt when the product is not there, has too little, or would hold too much.
-std::optional<std::int64_t> change_stock(soci::session& session, const std::string& product_id, std::int64_t delta,
-                                         const std::string& at, bool on_sale_only);
+// 0..max_stock (and, with on_sale_only, only for a product not deleted). nullopt when the product is
+// not there, has too little, or would hold too much.
+std::optional<StockChange> change_stock(soci::session& session, const std::string& product_id, std::int64_t delta,
+                                        const std::string& at, bool on_sale_only);
 
 void insert_adjustment(soci::session& session, const StockAdjustment& adjustment);
 Page<StockAdjustment> select_adjustments(soci::session& session, const std::string& product_id, std::size_t limit,
@@ -30,9 +39,10 @@ Page<StockAdjustment> select_adjustments(soci::session& session, const std::stri
 // one order take turns.
 std::optional<Reservation> find_reservation(soci::session& session, kernel::Backend backend, const std::string& order_id,
                                             bool lock);
-// Throws Problem 409 when the order has a reservation already (the primary key decides, so two
-// reserves of one order racing on two server copies cannot both take stock).
-void insert_reservation(soci::session& session, const Reservation& reservation, const std::string& at);
+// Inserts the reservation's row unless the order has one; false when it had (on PostgreSQL, a
+// reserve of the same order racing on another server copy waits here for that one to finish).
+bool insert_reservation(soci::session& session, const Reservation& reservation, const std::string& at);
+void insert_reservation_lines(soci::session& session, const Reservation& reservation);
 // Moves a reservation from one status to another; false when it was not in `from` (someone else moved it first).
 bool move_reservation(soci::session& session, const std::string& order_id, const char* from, const char* to,
                       const std::string& at);

@@ -53,6 +53,11 @@ void complete(soci::session& session, Order& o) {
     for (const auto& e : events) o.history.push_back({e.status, e.at});
 }
 
+void insert_event(soci::session& session, const std::string& order_id, const OrderEvent& e) {
+    session << "INSERT INTO orders.order_events (order_id, seq, status, at, actor, reason) VALUES (:o, :seq, :s, :at, :a, :r)",
+        soci::use(order_id), soci::use(e.seq), soci::use(e.status), soci::use(e.at), soci::use(e.actor), soci::use(e.reason);
+}
+
 }  // namespace
 
 std::optional<Order> find_order(soci::session& session, kernel::Backend backend, const std::string& id, bool lock) {
@@ -82,12 +87,11 @@ void insert_order(soci::session& session, const Order& o, const OrderEvent& plac
             soci::use(o.id), soci::use(line_no), soci::use(l.product_id), soci::use(l.sku), soci::use(l.name),
             soci::use(l.quantity), soci::use(l.unit_price);
     }
-    append_event(session, o.id, placed);
+    insert_event(session, o.id, placed);
 }
 
 void append_event(soci::session& session, const std::string& order_id, const OrderEvent& e) {
-    session << "INSERT INTO orders.order_events (order_id, seq, status, at, actor, reason) VALUES (:o, :seq, :s, :at, :a, :r)",
-        soci::use(order_id), soci::use(e.seq), soci::use(e.status), soci::use(e.at), soci::use(e.actor), soci::use(e.reason);
+    insert_event(session, order_id, e);
     session << "UPDATE orders.orders SET status = :s, updated_at = :at WHERE id = :o", soci::use(e.status), soci::use(e.at),
         soci::use(order_id);
 }
