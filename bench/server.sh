@@ -106,23 +106,37 @@ wrk_summary() {
         }' "$1"
 }
 
-# http_request METHOD PORT PATH [JSON]: the body of the answer (curl-less, like http_status); with JSON,
-# sent as an application/json body.
-http_request() {
-    # shellcheck disable=SC2016  # $1..$4 belong to the inner bash, not this one
+# http_request_as TOKEN METHOD PORT PATH [JSON]: the body of the answer (curl-less, like http_status);
+# with JSON, sent as an application/json body; with a TOKEN (not ""), sent as a bearer token.
+http_request_as() {
+    # shellcheck disable=SC2016  # $1..$5 belong to the inner bash, not this one
     timeout 10 bash -c '
-        exec 3<>"/dev/tcp/127.0.0.1/$2" || exit 1
-        if (($# > 3)); then
-            printf "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" \
-                "$1" "$3" "${#4}" "$4" >&3
-        else
-            printf "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" "$1" "$3" >&3
-        fi
+        exec 3<>"/dev/tcp/127.0.0.1/$3" || exit 1
+        {
+            printf "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" "$2" "$4"
+            if [[ -n $1 ]]; then
+                printf "Authorization: Bearer %s\r\n" "$1"
+            fi
+            if (($# > 4)); then
+                printf "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" "${#5}" "$5"
+            else
+                printf "\r\n"
+            fi
+        } >&3
         sed "1,/^\r$/d" <&3' _ "$@"
 }
 
-http_get() { http_request GET "$@"; }    # PORT PATH
-http_post() { http_request POST "$@"; }  # PORT PATH JSON
+http_request() { http_request_as "" "$@"; }   # METHOD PORT PATH [JSON]
+http_get() { http_request GET "$@"; }          # PORT PATH
+http_post() { http_request POST "$@"; }        # PORT PATH JSON
+http_get_as() { http_request_as "$1" GET "${@:2}"; }    # TOKEN PORT PATH
+http_post_as() { http_request_as "$1" POST "${@:2}"; }  # TOKEN PORT PATH JSON
+
+# sign_in PORT EMAIL PASSWORD: the access token of POST /v1/users/login (empty when refused).
+sign_in() {
+    http_post "$1" /v1/users/login "{\"email\":\"$2\",\"password\":\"$3\"}" |
+        sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
+}
 
 # bench_config FILE: the shipped configuration but for the per-client rate limits, which would stop a
 # load generator at once.

@@ -6,6 +6,7 @@
 #include <soci/soci.h>
 
 #include "kernel/problem.hpp"
+#include "kernel/sql_query.hpp"
 #include "kernel/sql_values.hpp"
 #include "kernel/unique_write.hpp"
 
@@ -23,18 +24,18 @@ struct Row {
 };
 
 std::optional<Row> find(soci::session& session, Backend backend, const KeyRequest& r) {
-    const std::string sql = fmt::format(
-        "SELECT request_hash, state, response_status, response_body, claimed_at, expires_at FROM {}.idempotency_keys "
-        "WHERE user_id = :u AND idempotency_key = :k{}",
-        r.module, backend == Backend::postgresql ? " FOR UPDATE" : "");
-    soci::rowset<soci::row> rows = (session.prepare << sql, soci::use(r.user_id), soci::use(r.key));
-    for (const auto& row : rows) {
-        Row out{row.get<std::string>(0), row.get<std::string>(1), 0, {}, row.get<std::string>(4), row.get<std::string>(5)};
-        if (row.get_indicator(2) != soci::i_null) out.status = static_cast<int>(row_int64(row, 2));
-        if (row.get_indicator(3) != soci::i_null) out.body = row.get<std::string>(3);
-        return out;
-    }
-    return std::nullopt;
+    SqlQuery query(fmt::format("SELECT request_hash, state, response_status, response_body, claimed_at, expires_at FROM "
+                               "{}.idempotency_keys WHERE user_id = ",
+                               r.module));
+    query.value(r.user_id).sql(" AND idempotency_key = ").value(r.key);
+    if (backend == Backend::postgresql) query.sql(" FOR UPDATE");
+    std::optional<Row> out;
+    query.each_row(session, [&](const soci::row& row) {
+        out = Row{row.get<std::string>(0), row.get<std::string>(1), 0, {}, row.get<std::string>(4), row.get<std::string>(5)};
+        if (row.get_indicator(2) != soci::i_null) out->status = static_cast<int>(row_int64(row, 2));
+        if (row.get_indicator(3) != soci::i_null) out->body = row.get<std::string>(3);
+    });
+    return out;
 }
 
 void reclaim(soci::session& session, const KeyRequest& r, const std::string& now, const std::string& expires_at) {
@@ -91,10 +92,9 @@ void release_idempotency_key(soci::session& session, const KeyRequest& r) {
 }
 
 std::size_t prune_idempotency_keys(soci::session& session, const std::string& module, const std::string& now) {
-    soci::statement st = (session.prepare << fmt::format("DELETE FROM {}.idempotency_keys WHERE expires_at < :now", module),
-                          soci::use(now));
-    st.execute(true);
-    return static_cast<std::size_t>(st.get_affected_rows());
+    SqlQuery prune(fmt::format("DELETE FROM {}.idempotency_keys WHERE expires_at < ", module));
+    prune.value(now);
+    return prune.execute(session);
 }
 
 }  // namespace mercato::kernel

@@ -1,5 +1,5 @@
-// A SELECT whose WHERE clause grows with the filters a request brings: text and bound values are
-// appended together, so a value never ends up inside the SQL text.
+// A statement whose text grows with what a request brings (filters, cursors): text and bound values
+// are appended together, so a value never ends up inside the SQL text. Runs as a one-time statement.
 #pragma once
 
 #include <cstdint>
@@ -28,8 +28,12 @@ public:
     const std::string& text() const noexcept { return text_; }
     // Runs the query and hands each row to f, in order.
     void each_row(soci::session& session, const std::function<void(const soci::row&)>& f) const;
+    // Runs a statement that returns no rows; returns how many rows it changed.
+    std::size_t execute(soci::session& session) const;
 
 private:
+    std::size_t run(soci::session& session, const std::function<void(const soci::row&)>* each) const;
+
     enum class Kind { text, integer };
     std::string text_;
     std::deque<std::string> texts_;  // deques: bound values must not move once bound

@@ -55,23 +55,20 @@ std::optional<Reservation> find_reservation(soci::session& session, kernel::Back
         out = Reservation{r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), {}};
     });
     if (!out) return out;
-    soci::rowset<soci::row> lines = (session.prepare << "SELECT product_id, sku, name, price, currency, quantity FROM "
-                                                        "catalog.reservation_lines WHERE order_id = :o ORDER BY line_no",
-                                     soci::use(order_id));
-    for (const auto& r : lines) {
+    kernel::SqlQuery lines("SELECT product_id, sku, name, price, currency, quantity FROM catalog.reservation_lines WHERE order_id = ");
+    lines.value(order_id).sql(" ORDER BY line_no");
+    lines.each_row(session, [&](const soci::row& r) {
         out->lines.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), kernel::row_int64(r, 3),
                               r.get<std::string>(4), kernel::row_int64(r, 5)});
-    }
+    });
     return out;
 }
 
 bool insert_reservation(soci::session& session, const Reservation& reservation, const std::string& at) {
-    soci::statement st = (session.prepare << "INSERT INTO catalog.reservations (order_id, status, expires_at, created_at, updated_at) "
-                                             "VALUES (:o, :s, :e, :c, :u) ON CONFLICT (order_id) DO NOTHING",
-                          soci::use(reservation.order_id), soci::use(reservation.status), soci::use(reservation.expires_at),
-                          soci::use(at), soci::use(at));
-    st.execute(true);
-    return st.get_affected_rows() > 0;
+    kernel::SqlQuery insert("INSERT INTO catalog.reservations (order_id, status, expires_at, created_at, updated_at) VALUES (");
+    insert.value(reservation.order_id).sql(", ").value(reservation.status).sql(", ").value(reservation.expires_at).sql(", ");
+    insert.value(at).sql(", ").value(at).sql(") ON CONFLICT (order_id) DO NOTHING");
+    return insert.execute(session) > 0;
 }
 
 void insert_reservation_lines(soci::session& session, const Reservation& reservation) {
@@ -87,13 +84,10 @@ void insert_reservation_lines(soci::session& session, const Reservation& reserva
 
 bool move_reservation(soci::session& session, const std::string& order_id, const char* from, const char* to,
                       const std::string& at) {
-    const std::string from_status = from;
-    const std::string to_status = to;
-    soci::statement st = (session.prepare << "UPDATE catalog.reservations SET status = :to, updated_at = :at "
-                                             "WHERE order_id = :o AND status = :from",
-                          soci::use(to_status), soci::use(at), soci::use(order_id), soci::use(from_status));
-    st.execute(true);
-    return st.get_affected_rows() > 0;
+    kernel::SqlQuery update("UPDATE catalog.reservations SET status = ");
+    update.value(std::string(to)).sql(", updated_at = ").value(at).sql(" WHERE order_id = ").value(order_id);
+    update.sql(" AND status = ").value(std::string(from));
+    return update.execute(session) > 0;
 }
 
 std::vector<std::string> expired_reservations(soci::session& session, const std::string& now, std::size_t limit) {

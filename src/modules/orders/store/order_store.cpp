@@ -34,21 +34,19 @@ Order order_from_row(const soci::row& r) {
 
 // Lines and history, and the status checked against the fold of the events.
 void complete(soci::session& session, Order& o) {
-    soci::rowset<soci::row> lines = (session.prepare << "SELECT product_id, sku, name, quantity, unit_price FROM "
-                                                        "orders.order_lines WHERE order_id = :id ORDER BY line_no",
-                                     soci::use(o.id));
-    for (const auto& r : lines) {
+    kernel::SqlQuery lines("SELECT product_id, sku, name, quantity, unit_price FROM orders.order_lines WHERE order_id = ");
+    lines.value(o.id).sql(" ORDER BY line_no");
+    lines.each_row(session, [&](const soci::row& r) {
         o.items.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), kernel::row_int64(r, 3),
                            kernel::row_int64(r, 4)});
-    }
+    });
     std::vector<OrderEvent> events;
-    soci::rowset<soci::row> rows = (session.prepare << "SELECT seq, status, at, actor, reason FROM orders.order_events "
-                                                       "WHERE order_id = :id ORDER BY seq",
-                                    soci::use(o.id));
-    for (const auto& r : rows) {
+    kernel::SqlQuery history("SELECT seq, status, at, actor, reason FROM orders.order_events WHERE order_id = ");
+    history.value(o.id).sql(" ORDER BY seq");
+    history.each_row(session, [&](const soci::row& r) {
         events.push_back({static_cast<int>(kernel::row_int64(r, 0)), r.get<std::string>(1), r.get<std::string>(2),
                           r.get<std::string>(3), r.get<std::string>(4)});
-    }
+    });
     o.status = fold_status(events);
     for (const auto& e : events) o.history.push_back({e.status, e.at});
 }
