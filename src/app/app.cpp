@@ -92,6 +92,7 @@ struct App::Parts {
         options.backoff_initial = std::chrono::milliseconds(config.bus_backoff_initial_ms);
         options.backoff_max = std::chrono::milliseconds(config.bus_backoff_max_ms);
         options.poll_interval = std::chrono::milliseconds(config.bus_poll_interval_ms);
+        options.linger = std::chrono::milliseconds(config.bus_linger_ms);
         options.batch_size = config.bus_batch_size;
         options.retention = std::chrono::hours(config.bus_retention_hours);
         return options;
@@ -142,12 +143,14 @@ std::vector<std::string> App::pending_migrations() { return kernel::Migrator(*pa
 std::uint16_t App::listen() { return parts_->server->listen(); }
 
 bool App::run(bool handle_signals) {
+    // Before the start-up below, which reads the database: a SIGTERM meanwhile stops the server gracefully.
+    if (handle_signals) parts_->server->catch_signals();
     // Token checks run on I/O threads and never read the database: the keys must be in memory first.
     if (parts_->users_module) parts_->users_module->users().load_keys();
     parts_->bus->start();
     if (parts_->catalog_module) parts_->catalog_module->start();
     if (parts_->orders_module) parts_->orders_module->start();
-    const bool drained = parts_->server->run(handle_signals);
+    const bool drained = parts_->server->run();
     if (parts_->orders_module) parts_->orders_module->stop();
     if (parts_->catalog_module) parts_->catalog_module->stop();
     parts_->bus->stop();

@@ -439,15 +439,17 @@ std::uint16_t Server::listen() {
     return impl_->acceptor.local_endpoint().port();
 }
 
-bool Server::run(bool handle_signals) {
+void Server::catch_signals() {
     auto impl = impl_;
-    if (handle_signals) {
-        impl->signals.add(SIGINT);
-        impl->signals.add(SIGTERM);
-        impl->signals.async_wait(asio::bind_executor(impl->control, [impl](beast::error_code ec, int) {
-            if (!ec) impl->begin_shutdown();
-        }));
-    }
+    impl->signals.add(SIGINT);
+    impl->signals.add(SIGTERM);
+    impl->signals.async_wait(asio::bind_executor(impl->control, [impl](beast::error_code ec, int) {
+        if (!ec) impl->begin_shutdown();
+    }));
+}
+
+bool Server::run() {
+    auto impl = impl_;
     asio::co_spawn(impl->control, impl->accept_loop(), asio::detached);
     asio::co_spawn(impl->control, impl->sweep_loop(), asio::detached);
     std::vector<std::thread> threads;

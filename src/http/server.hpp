@@ -27,10 +27,14 @@ public:
     // Binds config.bind_address:config.port (0: any free port) and returns the bound port.
     std::uint16_t listen();
 
+    // From now on SIGTERM and SIGINT start a graceful shutdown (call before the slow start-up work,
+    // so a signal that arrives during it is not fatal).
+    void catch_signals();
+
     // Serves on config.io_threads threads (the caller's included) until shutdown completes.
-    // With handle_signals, SIGTERM and SIGINT start a graceful shutdown. Returns false when the
-    // grace period ran out with requests still in flight (their handlers may still be running).
-    bool run(bool handle_signals);
+    // Returns false when the grace period ran out with requests still in flight (their handlers
+    // may still be running).
+    bool run();
 
     // Stops accepting, closes idle connections, lets in-flight requests finish for up to
     // shutdown_grace_ms, then makes run() return. Safe from any thread.

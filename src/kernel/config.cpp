@@ -121,11 +121,12 @@ void read_rate_limit(const toml::table& t, Config& cfg) {
 
 void read_bus(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "bus", {"max_attempts", "backoff_initial_ms", "backoff_max_ms", "poll_interval_ms",
-                                   "batch_size", "retention_hours"});
+                                   "linger_ms", "batch_size", "retention_hours"});
     read(t, "bus", "max_attempts", cfg.bus_max_attempts);
     read(t, "bus", "backoff_initial_ms", cfg.bus_backoff_initial_ms);
     read(t, "bus", "backoff_max_ms", cfg.bus_backoff_max_ms);
     read(t, "bus", "poll_interval_ms", cfg.bus_poll_interval_ms);
+    read(t, "bus", "linger_ms", cfg.bus_linger_ms);
     read(t, "bus", "batch_size", cfg.bus_batch_size);
     read(t, "bus", "retention_hours", cfg.bus_retention_hours);
 }
@@ -258,6 +259,7 @@ void validate(const Config& cfg) {
         throw ConfigError("bus.backoff_initial_ms must be at least 1 and no more than bus.backoff_max_ms");
     }
     if (cfg.bus_poll_interval_ms < 10) throw ConfigError("bus.poll_interval_ms must be at least 10 ms");
+    if (cfg.bus_linger_ms < 0 || cfg.bus_linger_ms > 1000) throw ConfigError("bus.linger_ms must be from 0 to 1000");
     if (cfg.bus_batch_size < 1 || cfg.bus_batch_size > 10'000) throw ConfigError("bus.batch_size must be 1 to 10000");
     if (cfg.bus_retention_hours < 1) throw ConfigError("bus.retention_hours must be at least 1");
     // libsodium's floor is 8 KiB; production wants OWASP's 19 MiB, tests may go lower to stay fast.

@@ -59,6 +59,7 @@ struct Config {
     int bus_backoff_initial_ms = 200;
     int bus_backoff_max_ms = 30'000;
     int bus_poll_interval_ms = 1'000;
+    int bus_linger_ms = 0;
     std::size_t bus_batch_size = 500;
     int bus_retention_hours = 168;
 

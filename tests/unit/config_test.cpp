@@ -112,6 +112,7 @@ max_attempts = 5
 backoff_initial_ms = 50
 backoff_max_ms = 5000
 poll_interval_ms = 250
+linger_ms = 3
 batch_size = 100
 retention_hours = 24
 
@@ -162,6 +163,7 @@ new_checkout = "25%"
     CHECK(cfg.bus_backoff_initial_ms == 50);
     CHECK(cfg.bus_backoff_max_ms == 5000);
     CHECK(cfg.bus_poll_interval_ms == 250);
+    CHECK(cfg.bus_linger_ms == 3);
     CHECK(cfg.bus_batch_size == 100);
     CHECK(cfg.bus_retention_hours == 24);
 
@@ -407,6 +409,8 @@ TEST_CASE("validation refuses bus settings that would never deliver or never giv
     refused([](Config& c) { c.bus_backoff_initial_ms = 0; }, "bus.backoff_initial_ms");
     refused([](Config& c) { c.bus_backoff_max_ms = c.bus_backoff_initial_ms - 1; }, "bus.backoff_max_ms");
     refused([](Config& c) { c.bus_poll_interval_ms = 5; }, "bus.poll_interval_ms");
+    refused([](Config& c) { c.bus_linger_ms = -1; }, "bus.linger_ms");
+    refused([](Config& c) { c.bus_linger_ms = 1001; }, "bus.linger_ms");
     refused([](Config& c) { c.bus_batch_size = 0; }, "bus.batch_size");
     refused([](Config& c) { c.bus_batch_size = 10'001; }, "bus.batch_size");
     refused([](Config& c) { c.bus_retention_hours = 0; }, "bus.retention_hours");

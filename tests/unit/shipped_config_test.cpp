@@ -44,6 +44,7 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.users_password_passes == defaults.users_password_passes);
     CHECK(from_file.users_token_issuer == defaults.users_token_issuer);
     CHECK(from_file.users_token_audience == defaults.users_token_audience);
+    CHECK(from_file.bus_linger_ms == defaults.bus_linger_ms);
     CHECK(from_file.catalog_reservation_minutes == defaults.catalog_reservation_minutes);
     CHECK(from_file.catalog_sweep_interval_seconds == defaults.catalog_sweep_interval_seconds);
     CHECK(from_file.orders_payment_window_minutes == defaults.orders_payment_window_minutes);

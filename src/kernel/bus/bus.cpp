@@ -85,9 +85,8 @@ struct Bus::Impl {
         }
         spec.sources.assign(sources.begin(), sources.end());
         RunnerContext context{db, &metrics, {options.max_attempts, options.backoff_initial, options.backoff_max},
-                              options.batch_size, options.poll_interval, [this](const std::string& group) {
-                                  return control == nullptr || control->holds(group);
-                              }};
+                              options.batch_size, options.poll_interval, options.linger,
+                              [this](const std::string& group) { return control == nullptr || control->holds(group); }};
         auto runner = std::make_shared<GroupRunner>(std::move(spec), std::move(context));
         metrics.gauge("mercato_bus_lag", "Events in the group's source logs not yet handled, as this copy last saw",
                       {{"group", runner->spec().group}}, [runner] { return static_cast<double>(runner->lag()); });

@@ -32,6 +32,10 @@ struct BusOptions {
     // server copy notices that the copy driving a group has died.
     std::chrono::milliseconds poll_interval{1'000};
     std::size_t batch_size = 500;  // events read and handled per consumer transaction
+    // How long a group woken by a commit waits before its round, so that under load one round takes
+    // the events of many commits (each round costs a few transactions, on PostgreSQL a sequencing
+    // commit among them). 0: at once, the lowest latency.
+    std::chrono::milliseconds linger{0};
     std::chrono::seconds retention{7 * 24 * 3600};  // log rows every group has passed are kept this long
 };
 

@@ -132,8 +132,12 @@ void GroupRunner::run() {
         {
             const auto deadline = next_wake();
             std::unique_lock lock(wake_mutex_);
-            wake_cv_.wait_until(lock, deadline, [this] { return woken_ || stopping_; });
+            const bool woken = wake_cv_.wait_until(lock, deadline, [this] { return woken_ || stopping_; });
             if (stopping_) return;
+            if (woken && context_.linger.count() > 0) {
+                wake_cv_.wait_for(lock, context_.linger, [this] { return stopping_; });
+                if (stopping_) return;
+            }
             woken_ = false;
         }
         try {

@@ -44,6 +44,7 @@ struct RunnerContext {
     RetryPolicy retry;
     std::size_t batch_size = 500;
     std::chrono::milliseconds poll_interval{1'000};
+    std::chrono::milliseconds linger{0};
     // Whether this server copy may handle the group's events now (PostgreSQL: it holds the group's lock).
     std::function<bool(const std::string& group)> may_drive;
 };
