@@ -12,7 +12,7 @@
 set -euo pipefail
 
 readonly ROUNDS=3
-readonly PRODUCTS=1000
+readonly PRODUCTS=1000           # the low-contention runs buy these; one more demo product is the hot one
 readonly CUSTOMERS=8            # signed in once each (Argon2id makes sign-ins slow); their tokens are spread over the orders
 readonly TOPUP=1000000          # units added to every product first: the low-contention runs never run short
 readonly HOT_STOCK=1000000      # the hot product's stock before each high-contention run: it never sells out
@@ -251,10 +251,10 @@ lua_data() {
 start_shop() {
     local backend=$1 db=$2 port started i email token id ids=() tokens=()
     started=$(date +%s.%N)
-    "$mercato_bin" seed --demo --products "$PRODUCTS" --config "$tmp/bench.toml" --db "$db" \
+    "$mercato_bin" seed --demo --products "$((PRODUCTS + 1))" --config "$tmp/bench.toml" --db "$db" \
         >"$tmp/seed-$backend.log" 2>&1 || {
         tail -n 20 "$tmp/seed-$backend.log" >&2
-        die "could not load $PRODUCTS demo products on $backend"
+        die "could not load $((PRODUCTS + 1)) demo products on $backend"
     }
     seed_s[$backend]=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
     "$mercato_bin" users create-admin --email "$ADMIN_EMAIL" --password "$PASSWORD" --config "$tmp/bench.toml" \
@@ -284,14 +284,15 @@ start_shop() {
 
     product_stocks "$port" >"$tmp/products-$backend.txt"
     mapfile -t ids < <(awk '{print $1}' "$tmp/products-$backend.txt")
-    ((${#ids[@]} == PRODUCTS)) || die "$backend: the listing holds ${#ids[@]} products, not $PRODUCTS"
+    ((${#ids[@]} == PRODUCTS + 1)) || die "$backend: the listing holds ${#ids[@]} products, not $((PRODUCTS + 1))"
     started=$(date +%s.%N)
     for id in "${ids[@]}"; do
         adjust_stock "$backend" "$id" "$TOPUP" >/dev/null
     done
     topup_s[$backend]=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
     hot_id[$backend]=${ids[0]}
-    lua_data "$tmp/$backend-all.lua" "${#tokens[@]}" "${tokens[@]}" "${ids[@]}"
+    # The hot product is kept out of the low-contention runs: a sell-out leaves it empty.
+    lua_data "$tmp/$backend-all.lua" "${#tokens[@]}" "${tokens[@]}" "${ids[@]:1}"
     lua_data "$tmp/$backend-hot.lua" "${#tokens[@]}" "${tokens[@]}" "${ids[0]}"
     drain_bus "$backend"
 }
@@ -300,9 +301,10 @@ start_shop() {
 # product, or the hot one) and the lowest stock among them.
 stock_state() {
     if [[ $2 == low ]]; then
-        product_stocks "${port_of[$1]}" | awk -v products="$PRODUCTS" '
-            {units += $2; if (NR == 1 || $2 < lowest) lowest = $2}
-            END {if (NR != products) exit 1; print units, lowest}' ||
+        product_stocks "${port_of[$1]}" | awk -v products="$PRODUCTS" -v hot="${hot_id[$1]}" '
+            $1 == hot {next}
+            {units += $2; n++; if (n == 1 || $2 < lowest) lowest = $2}
+            END {if (n != products) exit 1; print units, lowest}' ||
             die "$1: the listing did not hold $PRODUCTS products"
     else
         local stock
@@ -438,7 +440,7 @@ section="$tmp/section.md"
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     machine_line
     echo "- Build: ${build_type:-unknown} ($build_dir)"
-    echo "- Data: \`mercato seed --demo --products $PRODUCTS\`, then $TOPUP more units on every product (one stock"
+    echo "- Data: \`mercato seed --demo --products $((PRODUCTS + 1))\` (one of them the hot product), then $TOPUP more units on every product (one stock"
     echo "  adjustment each), into a fresh SQLite data dir (seed ${seed_s[sqlite]} s, stock ${topup_s[sqlite]} s)"
     if [[ -n ${seed_s[postgresql]:-} ]]; then
         echo "  and a fresh PostgreSQL ${pg_version:-} database with fsync $pg_fsync, synchronous_commit $pg_sync_commit"
