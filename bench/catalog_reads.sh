@@ -46,16 +46,8 @@ bare_pid=""
 pg_db=""   # the database made for this run, dropped at the end
 declare -A mercato_pid=()
 cleanup() {
-    local backend
     stop_server "bare server" "$bare_pid"
-    for backend in "${!mercato_pid[@]}"; do
-        stop_server "mercato ($backend)" "${mercato_pid[$backend]}"
-    done
-    if [[ -n $pg_db ]]; then
-        psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
-    fi
-    cd /
-    rm -rf "$tmp"
+    stop_backends
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -141,22 +133,7 @@ fi
 
 declare -A rps p50 p99 bad
 
-# Every round runs every target, starting at a different one each time, so drift (thermal,
-# background load) is spread evenly instead of hitting one target. The servers not under load idle.
-for ((round = 0; round < ROUNDS; round++)); do
-    for ((k = 0; k < ${#targets[@]}; k++)); do
-        t=$(((round + k) % ${#targets[@]}))
-        out="$tmp/wrk-$t-$round.txt"
-        wrk "${WRK_ARGS[@]}" "${urls[t]}" >"$out"
-        read -r r l50 l99 errors < <(wrk_summary "$out") || die "could not parse wrk output for ${targets[t]}: $out"
-        rps[$t,$round]=$r
-        p50[$t,$round]=$l50
-        p99[$t,$round]=$l99
-        bad[$t]=$((${bad[$t]:-0} + errors))
-        printf 'round %d/%d  %-20s %10s req/s  p50 %.3f ms  p99 %.3f ms\n' \
-            $((round + 1)) "$ROUNDS" "${targets[t]}" "$r" "$l50" "$l99" >&2
-    done
-done
+interleaved_wrk_rounds
 
 declare -A med_rps med_p50 med_p99 ratio
 for ((t = 0; t < ${#targets[@]}; t++)); do

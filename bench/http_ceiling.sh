@@ -66,22 +66,7 @@ urls=("http://127.0.0.1:$bare_port/"
     "http://127.0.0.1:$mercato_port/readyz")
 declare -A rps p50 p99 bad
 
-# Every round runs every target, starting at a different one each time, so
-# drift (thermal, background load) is spread evenly instead of hitting one target.
-for ((round = 0; round < ROUNDS; round++)); do
-    for ((k = 0; k < ${#targets[@]}; k++)); do
-        t=$(((round + k) % ${#targets[@]}))
-        out="$tmp/wrk-$t-$round.txt"
-        wrk "${WRK_ARGS[@]}" "${urls[t]}" >"$out"
-        read -r r l50 l99 errors < <(wrk_summary "$out") || die "could not parse wrk output for ${targets[t]}: $out"
-        rps[$t,$round]=$r
-        p50[$t,$round]=$l50
-        p99[$t,$round]=$l99
-        bad[$t]=$((${bad[$t]:-0} + errors))
-        printf 'round %d/%d  %-18s %10s req/s  p50 %.3f ms  p99 %.3f ms\n' \
-            $((round + 1)) "$ROUNDS" "${targets[t]}" "$r" "$l50" "$l99" >&2
-    done
-done
+interleaved_wrk_rounds
 
 bare_peak=$(rss_mb "$bare_pid" VmHWM)
 mercato_peak=$(rss_mb "$mercato_pid" VmHWM)

@@ -51,18 +51,7 @@ fi
 tmp=$(mktemp -d)
 pg_db=""   # the database made for this run, dropped at the end
 declare -A mercato_pid=()
-cleanup() {
-    local backend
-    for backend in "${!mercato_pid[@]}"; do
-        stop_server "mercato ($backend)" "${mercato_pid[$backend]}"
-    done
-    if [[ -n $pg_db ]]; then
-        psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
-    fi
-    cd /
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap stop_backends EXIT
 trap 'exit 130' INT TERM
 
 isolate_in "$tmp"

@@ -158,3 +158,40 @@ isolate_in() {
         fi
     done
 }
+
+# stop_backends: the end of a run that served one Mercato per backend: stops every server in the
+# caller's mercato_pid map (BACKEND -> pid), drops the PostgreSQL database pg_db made for the run
+# (when set; pg_url names the cluster), and removes the run's folder $tmp.
+stop_backends() {
+    local backend
+    for backend in "${!mercato_pid[@]}"; do
+        stop_server "mercato ($backend)" "${mercato_pid[$backend]}"
+    done
+    if [[ -n ${pg_db:-} ]]; then
+        psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
+    fi
+    cd /
+    rm -rf "$tmp"
+}
+
+# interleaved_wrk_rounds: runs wrk (WRK_ARGS) on every urls[t], labelled targets[t], ROUNDS times.
+# Every round starts at a different target, so drift (thermal, background load) is spread evenly
+# instead of hitting one target; servers not under load idle. Fills the caller's associative arrays
+# rps[t,round], p50[t,round], p99[t,round] and bad[t] (socket errors and non-2xx answers).
+interleaved_wrk_rounds() {
+    local round k t out r l50 l99 errors
+    for ((round = 0; round < ROUNDS; round++)); do
+        for ((k = 0; k < ${#targets[@]}; k++)); do
+            t=$(((round + k) % ${#targets[@]}))
+            out="$tmp/wrk-$t-$round.txt"
+            wrk "${WRK_ARGS[@]}" "${urls[t]}" >"$out"
+            read -r r l50 l99 errors < <(wrk_summary "$out") || die "could not parse wrk output for ${targets[t]}: $out"
+            rps[$t,$round]=$r
+            p50[$t,$round]=$l50
+            p99[$t,$round]=$l99
+            bad[$t]=$((${bad[$t]:-0} + errors))
+            printf 'round %d/%d  %-20s %10s req/s  p50 %.3f ms  p99 %.3f ms\n' \
+                $((round + 1)) "$ROUNDS" "${targets[t]}" "$r" "$l50" "$l99" >&2
+        done
+    done
+}
