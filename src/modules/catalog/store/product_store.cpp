@@ -42,6 +42,15 @@ Product product_from_row(const soci::row& r) {
     return p;
 }
 
+// The columns a product's row keeps in another form than the API's: its tags joined, its category nullable.
+struct StoredColumns {
+    explicit StoredColumns(const Product& p)
+        : tags(join_tags(p.tags)), category(p.category.value_or("")), category_set(p.category ? soci::i_ok : soci::i_null) {}
+    std::string tags;
+    std::string category;
+    soci::indicator category_set;
+};
+
 void replace_tags(soci::session& session, const Product& p) {
     session << "DELETE FROM catalog.product_tags WHERE product_id = :id", soci::use(p.id);
     for (const auto& tag : p.tags) {
@@ -89,14 +98,12 @@ std::optional<Product> find_product(soci::session& session, kernel::Backend back
 
 void insert_product(soci::session& session, const Product& p) {
     kernel::write_unique(session, "catalog_sku", [&] {
-        const std::string tags = join_tags(p.tags);
-        soci::indicator category = p.category ? soci::i_ok : soci::i_null;
-        const std::string category_value = p.category.value_or("");
+        StoredColumns stored(p);
         session << "INSERT INTO catalog.products (id, sku, name, description, price, currency, stock, category, tags, "
                    "created_at, updated_at) VALUES (:id, :sku, :name, :description, :price, :currency, :stock, :category, "
                    ":tags, :created, :updated)",
             soci::use(p.id), soci::use(p.sku), soci::use(p.name), soci::use(p.description), soci::use(p.price),
-            soci::use(p.currency), soci::use(p.stock), soci::use(category_value, category), soci::use(tags),
+            soci::use(p.currency), soci::use(p.stock), soci::use(stored.category, stored.category_set), soci::use(stored.tags),
             soci::use(p.created_at), soci::use(p.updated_at);
     }, taken_sku);
     replace_tags(session, p);
@@ -104,15 +111,12 @@ void insert_product(soci::session& session, const Product& p) {
 
 void update_product_row(soci::session& session, const Product& p) {
     kernel::write_unique(session, "catalog_sku", [&] {
-        const std::string tags = join_tags(p.tags);
-        soci::indicator category = p.category ? soci::i_ok : soci::i_null;
-        const std::string category_value = p.category.value_or("");
+        StoredColumns stored(p);
         session << "UPDATE catalog.products SET sku = :sku, name = :name, description = :description, price = :price, "
                    "currency = :currency, category = :category, tags = :tags, updated_at = :updated "
                    "WHERE id = :id",
             soci::use(p.sku), soci::use(p.name), soci::use(p.description), soci::use(p.price), soci::use(p.currency),
-            soci::use(category_value, category), soci::use(tags), soci::use(p.updated_at),
-            soci::use(p.id);
+            soci::use(stored.category, stored.category_set), soci::use(stored.tags), soci::use(p.updated_at), soci::use(p.id);
     }, taken_sku);
     replace_tags(session, p);
 }
