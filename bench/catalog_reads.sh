@@ -33,13 +33,7 @@ mercato_bin="$build_dir/mercato"
 [[ -x $mercato_bin ]] || die "missing $mercato_bin"
 command -v wrk >/dev/null || die "wrk is not installed"
 command -v python3 >/dev/null || die "python3 is not installed (it reads the listings' JSON)"
-# Read before isolate_in clears MERCATO_*.
-readonly pg_url=${MERCATO_TEST_PG_URL:-}
-backends=(sqlite)
-if [[ -n $pg_url ]]; then
-    command -v psql >/dev/null || die "psql is not installed (it makes the PostgreSQL bench database)"
-    backends+=(postgresql)
-fi
+choose_backends
 
 tmp=$(mktemp -d)
 bare_pid=""
@@ -125,9 +119,7 @@ start_catalog() {
 mkdir "$tmp/data"
 start_catalog sqlite "sqlite:$tmp/data"
 if [[ -n $pg_url ]]; then
-    pg_db=mercato_catalog_bench
-    psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
-    pg_version=$(psql -Atq "$pg_url" -c "SHOW server_version" | awk '{print $1}')
+    make_pg_database mercato_catalog_bench
     start_catalog postgresql "${pg_url%/*}/$pg_db"
 fi
 

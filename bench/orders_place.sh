@@ -40,13 +40,7 @@ mercato_bin="$build_dir/mercato"
 [[ -x $mercato_bin ]] || die "missing $mercato_bin"
 command -v wrk >/dev/null || die "wrk is not installed"
 command -v python3 >/dev/null || die "python3 is not installed (it reads the answers' JSON)"
-# Read before isolate_in clears MERCATO_*.
-readonly pg_url=${MERCATO_TEST_PG_URL:-}
-backends=(sqlite)
-if [[ -n $pg_url ]]; then
-    command -v psql >/dev/null || die "psql is not installed (it makes the PostgreSQL bench database)"
-    backends+=(postgresql)
-fi
+choose_backends
 
 tmp=$(mktemp -d)
 pg_db=""   # the database made for this run, dropped at the end
@@ -305,9 +299,7 @@ stock_state() {
 mkdir "$tmp/data"
 start_shop sqlite "sqlite:$tmp/data"
 if [[ -n $pg_url ]]; then
-    pg_db=mercato_orders_bench
-    psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
-    pg_version=$(psql -Atq "$pg_url" -c "SHOW server_version" | awk '{print $1}')
+    make_pg_database mercato_orders_bench
     pg_fsync=$(psql -Atq "$pg_url" -c "SHOW fsync")
     pg_sync_commit=$(psql -Atq "$pg_url" -c "SHOW synchronous_commit")
     start_shop postgresql "${pg_url%/*}/$pg_db"

@@ -195,3 +195,22 @@ interleaved_wrk_rounds() {
         done
     done
 }
+
+# choose_backends: sets backends to sqlite, plus postgresql when MERCATO_TEST_PG_URL names a
+# cluster (kept in pg_url). Call before isolate_in, which clears MERCATO_*.
+choose_backends() {
+    pg_url=${MERCATO_TEST_PG_URL:-}
+    backends=(sqlite)
+    if [[ -n $pg_url ]]; then
+        command -v psql >/dev/null || die "psql is not installed (it makes the PostgreSQL bench database)"
+        backends+=(postgresql)
+    fi
+}
+
+# make_pg_database NAME: a fresh database NAME beside pg_url (at "${pg_url%/*}/$pg_db"), dropped by
+# stop_backends; sets pg_db and pg_version (the server's).
+make_pg_database() {
+    pg_db=$1
+    psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
+    pg_version=$(psql -Atq "$pg_url" -c "SHOW server_version" | awk '{print $1}')
+}
