@@ -102,7 +102,7 @@ std::optional<std::vector<std::string>> Fields::strings(const char* name) {
 }
 
 void Fields::check() {
-    if (!errors_.empty()) throw Problem::unprocessable("the request has invalid fields", std::move(errors_));
+    kernel::check_fields(std::move(errors_));
 }
 
 }  // namespace mercato::http

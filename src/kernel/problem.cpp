@@ -49,4 +49,8 @@ const char* status_title(int status) noexcept {
     }
 }
 
+void check_fields(std::vector<FieldError> errors) {
+    if (!errors.empty()) throw Problem::unprocessable("the request has invalid fields", std::move(errors));
+}
+
 }  // namespace mercato::kernel

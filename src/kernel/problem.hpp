@@ -40,6 +40,10 @@ private:
     std::vector<FieldError> errors_;
 };
 
+// Throws Problem 422 "the request has invalid fields" with these errors, unless there are none:
+// how validation ends, after gathering every error so a client fixes them all at once.
+void check_fields(std::vector<FieldError> errors);
+
 // The standard reason phrase for an HTTP status, used as a problem's title.
 const char* status_title(int status) noexcept;
 

@@ -33,15 +33,7 @@ using kernel::Problem;
 constexpr std::size_t max_reservation_lines = 100;
 constexpr std::size_t sweep_batch = 100;
 
-Problem invalid(std::vector<FieldError> errors) {
-    return Problem::unprocessable("the request has invalid fields", std::move(errors));
-}
-
 Problem no_product() { return Problem::not_found("no such product"); }
-
-void check(std::vector<FieldError> errors) {
-    if (!errors.empty()) throw invalid(std::move(errors));
-}
 
 // Product rows are updated in id order by every transaction that touches several, so two of them
 // (orders with the same products in another order, a reserve and a release) never deadlock on PostgreSQL.
@@ -95,7 +87,7 @@ struct Catalog::Impl {
     std::optional<std::string> ensure_category(soci::session& s, const std::optional<std::string>& text) {
         if (!text) return std::nullopt;
         const auto slug = category_slug(*text);
-        if (!slug) throw invalid({{"category", "must name a category: letters and digits, at most 100 characters"}});
+        if (!slug) kernel::check_fields({{"category", "must name a category: letters and digits, at most 100 characters"}});
         ensure_category_row(s, {*slug, *text}, now());
         return slug;
     }
@@ -144,7 +136,7 @@ struct Catalog::Impl {
         const std::string at = now();
         Product p{kernel::new_id("prd"), d.sku, d.name, d.description, d.price, d.currency, d.stock, std::nullopt, d.tags,
                   0, 0, at, at};
-        check(product_problems(p));
+        kernel::check_fields(product_problems(p));
         p.category = ensure_category(s, d.category);
         insert_product(s, p);
         if (p.stock > 0) insert_adjustment(s, {kernel::new_id("adj"), p.id, p.stock, p.stock, "initial stock", actor, at});
@@ -246,7 +238,7 @@ Product Catalog::update_product(const std::string& id, const ProductChange& chan
         if (change.currency) p.currency = *change.currency;
         if (change.stock) p.stock = *change.stock;
         if (change.tags) p.tags = *change.tags;
-        check(product_problems(p));
+        kernel::check_fields(product_problems(p));
         if (change.category) p.category = impl.ensure_category(s, *change.category);
         p.updated_at = impl.now();
         // The row update leaves stock alone: stock moves only by conditional updates, audited.
@@ -292,13 +284,13 @@ Category Catalog::create_category(const std::string& name, const std::optional<s
     const auto chosen = slug ? (is_slug(*slug, max_slug_length) ? slug : std::nullopt) : category_slug(name);
     if (slug && !chosen) errors.push_back({"slug", "must be lower-case letters, digits and single hyphens, at most 60"});
     else if (!slug && !chosen && errors.empty()) errors.push_back({"name", "must contain letters or digits"});
-    check(std::move(errors));
+    kernel::check_fields(std::move(errors));
     impl_->module().write([&](soci::session& s) { insert_category(s, {*chosen, name}, impl_->now()); });
     return {*chosen, name, 0};
 }
 
 Review Catalog::add_review(const std::string& product_id, const std::string& user_id, int rating, const std::string& comment) {
-    check(review_problems(rating, comment));
+    kernel::check_fields(review_problems(rating, comment));
     auto& impl = *impl_;
     return impl.module().write([&](soci::session& s) {
         impl.require_product(s, product_id, false);
@@ -319,7 +311,7 @@ Page<Review> Catalog::reviews(const std::string& product_id, std::size_t limit, 
 
 StockAdjustment Catalog::adjust_stock(const std::string& product_id, std::int64_t delta, const std::string& reason,
                                       const std::string& actor) {
-    check(adjustment_problems(delta, reason));
+    kernel::check_fields(adjustment_problems(delta, reason));
     return impl_->module().write([&](soci::session& s) { return impl_->adjust(s, product_id, delta, reason, actor); });
 }
 
@@ -343,7 +335,7 @@ Reservation Catalog::reserve(const std::string& order_id, const std::vector<Rese
         }
         if (!seen.insert(l.product_id).second) errors.push_back({"lines", fmt::format("{} appears twice", l.product_id)});
     }
-    check(std::move(errors));
+    kernel::check_fields(std::move(errors));
     auto& impl = *impl_;
     const auto ttl = hold_for.value_or(impl.settings.reservation_ttl);
     return impl.module().write([&](soci::session& s) -> Reservation {

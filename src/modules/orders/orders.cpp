@@ -37,10 +37,6 @@ constexpr const char* system_actor = "system";
 
 Problem no_order() { return Problem::not_found("no such order"); }
 
-void check(std::vector<FieldError> errors) {
-    if (!errors.empty()) throw Problem::unprocessable("the request has invalid fields", std::move(errors));
-}
-
 }  // namespace
 
 struct Orders::Impl {
@@ -107,7 +103,7 @@ struct Orders::Impl {
     }
 
     Placed place(const std::string& user_id, const NewOrder& request, const std::optional<IdempotencyKey>& key) {
-        check(order_problems(request));
+        kernel::check_fields(order_problems(request));
         std::optional<kernel::KeyRequest> claim;
         if (key) {
             claim = kernel::KeyRequest{"orders", user_id, key->key, key->request_hash};
@@ -237,7 +233,7 @@ OrderPage Orders::orders(const Viewer& viewer, const OrderQuery& query) {
 }
 
 Order Orders::set_status(const std::string& order_id, const std::string& status, const std::string& actor) {
-    if (!is_status(status)) check({{"status", "must be one of pending, processing, shipped, delivered, cancelled, returned"}});
+    if (!is_status(status)) kernel::check_fields({{"status", "must be one of pending, processing, shipped, delivered, cancelled, returned"}});
     // Returned is reached by approving a return, which says what came back and what to refund.
     if (status == status_returned) throw Problem::conflict("an order becomes returned when an admin approves its return");
     const Order moved = impl_->module().write([&](soci::session& s) {
@@ -264,7 +260,7 @@ ReturnRequest Orders::request_return(const std::string& order_id, const Viewer& 
         const Order o = impl.visible(s, order_id, viewer, true);
         if (o.user_id != viewer.user_id) throw no_order();  // returns are the customer's to ask for
         if (o.status != status_delivered) throw Problem::conflict("only a delivered order can be returned");
-        check(return_problems(o, items, reason));
+        kernel::check_fields(return_problems(o, items, reason));
         if (has_open_return(s, order_id)) throw Problem::conflict("the order has a return already");
         const std::string at = impl.now();
         ReturnRequest r{kernel::new_id("ret"), order_id, o.user_id, "requested", items, reason, at, at};

@@ -46,10 +46,6 @@ std::string timestamp(std::int64_t unix_seconds) {
 
 Profile profile_of(const AccountRow& a) { return {a.id, a.email, a.name, a.role, a.created_at}; }
 
-Problem invalid(std::vector<FieldError> errors) {
-    return Problem::unprocessable("the request has invalid fields", std::move(errors));
-}
-
 Problem wrong_credentials() { return Problem::unauthorized("wrong email or password"); }
 Problem bad_refresh_token() { return Problem::unauthorized("the refresh token is not valid"); }
 
@@ -170,7 +166,7 @@ Profile Users::register_user(const std::string& email, const std::string& passwo
     if (!normalized) errors.push_back({"email", "must be an email address"});
     if (auto problem = kernel::auth::password_problem(password)) errors.push_back({"password", *problem});
     if (auto problem = name_problem(name)) errors.push_back({"name", *problem});
-    if (!errors.empty()) throw invalid(std::move(errors));
+    kernel::check_fields(std::move(errors));
 
     const std::string at = timestamp(impl_->now());
     AccountRow account{kernel::new_id("usr"), *normalized, name, role_customer,
@@ -264,7 +260,7 @@ Profile Users::update_profile(const std::string& user_id, const ProfileChange& c
     if (change.name) {
         if (auto problem = name_problem(*change.name)) errors.push_back({"name", *problem});
     }
-    if (!errors.empty()) throw invalid(std::move(errors));
+    kernel::check_fields(std::move(errors));
     return profile_of(impl_->module().write([&](soci::session& s) {
         AccountRow account = impl_->require_account(s, user_id);
         if (email) account.email = *email;
@@ -276,10 +272,10 @@ Profile Users::update_profile(const std::string& user_id, const ProfileChange& c
 }
 
 void Users::change_password(const std::string& user_id, const std::string& current_password, const std::string& new_password) {
-    if (auto problem = kernel::auth::password_problem(new_password)) throw invalid({{"new_password", *problem}});
+    if (auto problem = kernel::auth::password_problem(new_password)) kernel::check_fields({{"new_password", *problem}});
     const auto account = impl_->module().read([&](soci::session& s) { return impl_->require_account(s, user_id); });
     if (!kernel::auth::verify_password(account.password_hash, current_password)) {
-        throw invalid({{"current_password", "is not the current password"}});
+        kernel::check_fields({{"current_password", "is not the current password"}});
     }
     const std::string hash = kernel::auth::hash_password(new_password, impl_->cost);
     impl_->module().write([&](soci::session& s) {
@@ -308,12 +304,12 @@ void Users::request_password_reset(const std::string& email) {
 
 void Users::reset_password(const std::string& token, const std::string& new_password) {
     auto& impl = *impl_;
-    if (auto problem = kernel::auth::password_problem(new_password)) throw invalid({{"new_password", *problem}});
+    if (auto problem = kernel::auth::password_problem(new_password)) kernel::check_fields({{"new_password", *problem}});
     const std::string hash = kernel::auth::hash_password(new_password, impl.cost);
     const auto email = impl.module().write([&](soci::session& s) {
         const std::string at = timestamp(impl.now());
         const auto reset = find_reset(s, impl.db->backend(), secret_hash(token));
-        if (!reset || reset->used_at || reset->expires_at < at) throw invalid({{"token", "is not valid or has expired"}});
+        if (!reset || reset->used_at || reset->expires_at < at) kernel::check_fields({{"token", "is not valid or has expired"}});
         AccountRow account = impl.require_account(s, reset->user_id);
         account.password_hash = hash;
         account.updated_at = at;
@@ -332,7 +328,7 @@ Profile Users::create_admin(const std::string& email, const std::string& passwor
     const auto normalized = normalize_email(email);
     if (!normalized) errors.push_back({"email", "must be an email address"});
     if (auto problem = kernel::auth::password_problem(password)) errors.push_back({"password", *problem});
-    if (!errors.empty()) throw invalid(std::move(errors));
+    kernel::check_fields(std::move(errors));
     const std::string hash = kernel::auth::hash_password(password, impl.cost);
     return profile_of(impl.module().write([&](soci::session& s) {
         const std::string at = timestamp(impl.now());

@@ -84,7 +84,7 @@ NewOrder new_order(const json& body) {
     }
     Fields f(body);
     order.shipping_option = f.optional("shipping_option");
-    if (!errors.empty()) throw Problem::unprocessable("the request has invalid fields", std::move(errors));
+    kernel::check_fields(std::move(errors));
     f.check();
     return order;
 }
@@ -150,7 +150,7 @@ void register_order_routes(http::Router& router, Orders& orders) {
         const auto items = line_list(body, "items", errors);
         Fields f(body);
         const auto reason = f.required("reason");
-        if (!errors.empty()) throw Problem::unprocessable("the request has invalid fields", std::move(errors));
+        kernel::check_fields(std::move(errors));
         f.check();
         return Response::json(201, return_json(orders.request_return(std::string(r.path_param("id")), viewer, items, reason)));
     });
@@ -161,7 +161,7 @@ void register_order_routes(http::Router& router, Orders& orders) {
         const auto status = f.required("status");
         f.check();
         if (status != "approved" && status != "rejected") {
-            throw Problem::unprocessable("the request has invalid fields", {{"status", "must be approved or rejected"}});
+            kernel::check_fields({{"status", "must be approved or rejected"}});
         }
         return Response::json(200, return_json(orders.decide_return(std::string(r.path_param("id")),
                                                                      std::string(r.path_param("return_id")),
