@@ -15,6 +15,7 @@
 #include "kernel/worker_pool.hpp"
 #include "modules/catalog/module.hpp"
 #include "modules/orders/module.hpp"
+#include "modules/payments/module.hpp"
 #include "modules/users/module.hpp"
 
 namespace mercato::app {
@@ -61,12 +62,26 @@ struct App::Parts {
             orders_module->register_routes(router);
             catalog.follow_orders(*bus);
         }
+        if (std::find(modules.begin(), modules.end(), "payments") != modules.end()) {
+            if (!orders_module) throw std::runtime_error("the payments module needs the orders module");
+            payments_module = std::make_unique<mercato::payments::PaymentsModule>(
+                db, *bus, orders_module->orders(), config.payments_provider, payments_settings(config));
+            payments_module->register_routes(router);
+        }
     }
 
     static mercato::orders::OrdersSettings orders_settings(const kernel::Config& config) {
         mercato::orders::OrdersSettings settings;
         settings.payment_window = std::chrono::minutes(config.orders_payment_window_minutes);
         settings.sweep_interval = std::chrono::seconds(config.orders_sweep_interval_seconds);
+        return settings;
+    }
+
+    static mercato::payments::PaymentsSettings payments_settings(const kernel::Config& config) {
+        mercato::payments::PaymentsSettings settings;
+        settings.webhook_secrets = config.payments_webhook_secrets;
+        settings.webhook_tolerance = std::chrono::seconds(config.payments_webhook_tolerance_seconds);
+        settings.sweep_interval = std::chrono::seconds(config.payments_sweep_interval_seconds);
         return settings;
     }
 
@@ -130,6 +145,7 @@ struct App::Parts {
     std::unique_ptr<mercato::users::UsersModule> users_module;
     std::unique_ptr<mercato::catalog::CatalogModule> catalog_module;
     std::unique_ptr<mercato::orders::OrdersModule> orders_module;
+    std::unique_ptr<mercato::payments::PaymentsModule> payments_module;
 };
 
 App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations)
@@ -150,7 +166,9 @@ bool App::run(bool handle_signals) {
     parts_->bus->start();
     if (parts_->catalog_module) parts_->catalog_module->start();
     if (parts_->orders_module) parts_->orders_module->start();
+    if (parts_->payments_module) parts_->payments_module->start();
     const bool drained = parts_->server->run();
+    if (parts_->payments_module) parts_->payments_module->stop();
     if (parts_->orders_module) parts_->orders_module->stop();
     if (parts_->catalog_module) parts_->catalog_module->stop();
     parts_->bus->stop();
@@ -167,6 +185,7 @@ kernel::bus::Bus& App::bus() { return *parts_->bus; }
 users::Users* App::users() { return parts_->users_module ? &parts_->users_module->users() : nullptr; }
 catalog::Catalog* App::catalog() { return parts_->catalog_module ? &parts_->catalog_module->catalog() : nullptr; }
 orders::Orders* App::orders() { return parts_->orders_module ? &parts_->orders_module->orders() : nullptr; }
+payments::Payments* App::payments() { return parts_->payments_module ? &parts_->payments_module->payments() : nullptr; }
 void App::set_authenticator(http::Authenticator authenticate) { parts_->server->set_authenticator(std::move(authenticate)); }
 const kernel::Config& App::config() const { return parts_->config; }
 const kernel::FeatureFlags& App::features() const { return parts_->features; }

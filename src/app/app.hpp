@@ -36,6 +36,10 @@ namespace mercato::orders {
 class Orders;
 }
 
+namespace mercato::payments {
+class Payments;
+}
+
 namespace mercato::app {
 
 class App {
@@ -65,6 +69,8 @@ public:
     catalog::Catalog* catalog();
     // The orders module, or nullptr when the migrations given leave it out.
     orders::Orders* orders();
+    // The payments module, or nullptr when the migrations given leave it out.
+    payments::Payments* payments();
     // Resolves bearer tokens for every request (the users module's token verifier; tests use their own).
     void set_authenticator(http::Authenticator authenticate);
     const kernel::Config& config() const;

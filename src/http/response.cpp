@@ -42,19 +42,7 @@ Response Response::no_content(int status) {
 }
 
 Response Response::problem(const kernel::Problem& problem) {
-    nlohmann::json body = {
-        {"type", problem.type()},
-        {"title", problem.title()},
-        {"status", problem.status()},
-        {"detail", problem.detail().empty() ? problem.title() : problem.detail()},
-    };
-    if (!problem.errors().empty()) {
-        auto& errors = body["errors"] = nlohmann::json::array();
-        for (const auto& e : problem.errors()) errors.push_back({{"field", e.field}, {"message", e.message}});
-    }
-    Response r = json(problem.status(), body);
-    r.content_type = "application/problem+json";
-    return r;
+    return text(problem.status(), kernel::problem_json(problem), "application/problem+json");
 }
 
 }  // namespace mercato::http

@@ -72,6 +72,22 @@ void read_strings(const toml::table& table, std::string_view section, std::strin
     }
 }
 
+// A list held in one environment variable: "a, b ,,c" -> {"a", "b", "c"}, so stray spaces and
+// commas never become items.
+std::vector<std::string> split_list(std::string_view text) {
+    std::vector<std::string> items;
+    while (!text.empty()) {
+        const std::size_t comma = text.find(',');
+        std::string_view item = text.substr(0, comma);
+        text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+        const std::size_t first = item.find_first_not_of(" \t");
+        if (first == std::string_view::npos) continue;
+        item = item.substr(first, item.find_last_not_of(" \t") - first + 1);
+        items.emplace_back(item);
+    }
+    return items;
+}
+
 void read_database(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "database", {"url", "pool_size", "sqlite_synchronous", "busy_timeout_ms", "group_commit"});
     read(t, "database", "url", cfg.db_url);
@@ -143,6 +159,14 @@ void read_orders(const toml::table& t, Config& cfg) {
     read(t, "orders", "sweep_interval_seconds", cfg.orders_sweep_interval_seconds);
 }
 
+void read_payments(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "payments", {"provider", "webhook_secrets", "webhook_tolerance_seconds", "sweep_interval_seconds"});
+    read(t, "payments", "provider", cfg.payments_provider);
+    read_strings(t, "payments", "webhook_secrets", cfg.payments_webhook_secrets);
+    read(t, "payments", "webhook_tolerance_seconds", cfg.payments_webhook_tolerance_seconds);
+    read(t, "payments", "sweep_interval_seconds", cfg.payments_sweep_interval_seconds);
+}
+
 void read_users(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "users", {"password_memory_kib", "password_passes", "token_issuer", "token_audience"});
     read(t, "users", "password_memory_kib", cfg.users_password_memory_kib);
@@ -195,7 +219,8 @@ void apply_config_file(Config& cfg, const std::string& path) {
         throw ConfigError(fmt::format("config file '{}' line {}: {}", path, where.line, e.description()));
     }
     try {
-        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "catalog", "orders", "log", "features"});
+        reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "catalog", "orders",
+                                       "payments", "log", "features"});
         if (const auto* t = section(root, "database")) read_database(*t, cfg);
         if (const auto* t = section(root, "server")) read_server(*t, cfg);
         if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
@@ -204,6 +229,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
         if (const auto* t = section(root, "users")) read_users(*t, cfg);
         if (const auto* t = section(root, "catalog")) read_catalog(*t, cfg);
         if (const auto* t = section(root, "orders")) read_orders(*t, cfg);
+        if (const auto* t = section(root, "payments")) read_payments(*t, cfg);
         if (const auto* t = section(root, "log")) read_log(*t, cfg);
         if (const auto* t = section(root, "features")) read_features(*t, cfg);
     } catch (const ConfigError& e) {
@@ -231,6 +257,7 @@ void apply_environment(Config& cfg, const Getenv& getenv) {
     if (auto v = env("MERCATO_PORT")) cfg.port = parse_port(*v, "MERCATO_PORT");
     if (auto v = env("MERCATO_LOG_LEVEL")) cfg.log_level = *v;
     if (auto v = env("MERCATO_LOG_FORMAT")) cfg.log_format = *v;
+    if (auto v = env("MERCATO_PAYMENTS_WEBHOOK_SECRETS")) cfg.payments_webhook_secrets = split_list(*v);
 }
 
 void validate(const Config& cfg) {
@@ -269,6 +296,14 @@ void validate(const Config& cfg) {
     if (cfg.catalog_sweep_interval_seconds < 1) throw ConfigError("catalog.sweep_interval_seconds must be at least 1");
     if (cfg.orders_payment_window_minutes < 1) throw ConfigError("orders.payment_window_minutes must be at least 1");
     if (cfg.orders_sweep_interval_seconds < 1) throw ConfigError("orders.sweep_interval_seconds must be at least 1");
+    if (cfg.payments_provider.empty()) throw ConfigError("payments.provider must not be empty");
+    if (cfg.payments_webhook_tolerance_seconds < 1 || cfg.payments_webhook_tolerance_seconds > 3600) {
+        throw ConfigError("payments.webhook_tolerance_seconds must be from 1 to 3600");
+    }
+    if (cfg.payments_sweep_interval_seconds < 1) throw ConfigError("payments.sweep_interval_seconds must be at least 1");
+    for (const auto& secret : cfg.payments_webhook_secrets) {
+        if (secret.size() < 16) throw ConfigError("payments.webhook_secrets: each secret must be at least 16 characters");
+    }
     if (cfg.users_token_issuer.empty() || cfg.users_token_audience.empty()) {
         throw ConfigError("users.token_issuer and users.token_audience must not be empty");
     }

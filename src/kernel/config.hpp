@@ -75,6 +75,14 @@ struct Config {
     // The orders module: how long a placed order waits for payment before it is cancelled.
     int orders_payment_window_minutes = 30;
     int orders_sweep_interval_seconds = 30;
+    // The payments module: the provider cards and bank transfers go through ("sandbox" is the built-in
+    // one that takes no money), the secrets that sign its callbacks (Mercato-Signature; several during
+    // a rotation, none refuses every webhook), how old a callback's signature may be, and how often
+    // interrupted card attempts and unsettled refunds are looked for.
+    std::string payments_provider = "sandbox";
+    std::vector<std::string> payments_webhook_secrets;
+    int payments_webhook_tolerance_seconds = 300;
+    int payments_sweep_interval_seconds = 60;
 
     std::string log_level = "info";
     std::string log_format = "text";
@@ -93,7 +101,9 @@ std::optional<std::string> choose_config_file(const std::optional<std::string>& 
 // Overlays a TOML file onto cfg. Unknown keys and wrong types are errors, so typos are never silently ignored.
 void apply_config_file(Config& cfg, const std::string& path);
 
-// Overlays MERCATO_DB, MERCATO_PORT, MERCATO_LOG_LEVEL, MERCATO_LOG_FORMAT.
+// Overlays MERCATO_DB, MERCATO_PORT, MERCATO_LOG_LEVEL, MERCATO_LOG_FORMAT and
+// MERCATO_PAYMENTS_WEBHOOK_SECRETS (comma-separated, replacing the file's list, so secrets need not
+// sit in a file).
 void apply_environment(Config& cfg, const Getenv& getenv);
 
 // Checks cross-field rules and value ranges once all sources are applied.

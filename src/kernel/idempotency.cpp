@@ -4,6 +4,10 @@
 
 #include <fmt/format.h>
 #include <soci/soci.h>
+#include <spdlog/spdlog.h>
+
+#include "kernel/clock.hpp"
+#include "kernel/database.hpp"
 
 #include "kernel/problem.hpp"
 #include "kernel/sql_query.hpp"
@@ -13,6 +17,9 @@
 namespace mercato::kernel {
 
 namespace {
+
+// A key claimed this long ago and never answered belonged to a request that died.
+constexpr std::chrono::seconds abandoned_claim{60};
 
 struct Row {
     std::string request_hash;
@@ -95,6 +102,35 @@ std::size_t prune_idempotency_keys(soci::session& session, const std::string& mo
     SqlQuery prune(fmt::format("DELETE FROM {}.idempotency_keys WHERE expires_at < ", module));
     prune.value(now);
     return prune.execute(session);
+}
+
+KeyedAnswer run_idempotent(const ModuleDb& module, const std::string& user_id, const std::optional<IdempotencyKey>& key,
+                           std::chrono::system_clock::time_point now, std::chrono::hours ttl,
+                           const std::function<KeyedAnswer(const std::optional<KeyRequest>& claim)>& work) {
+    if (!key) return work(std::nullopt);
+    const KeyRequest claim{module.name(), user_id, key->key, key->request_hash};
+    const auto answer = module.write([&](soci::session& s) {
+        return claim_idempotency_key(s, module.backend(), claim, format_rfc3339(now), format_rfc3339(now + ttl),
+                                     format_rfc3339(now - abandoned_claim));
+    });
+    if (answer.state == KeyState::in_flight) {
+        throw Problem::conflict("a request with this Idempotency-Key is being answered; retry shortly");
+    }
+    if (answer.state == KeyState::mismatch) {
+        throw Problem::unprocessable("this Idempotency-Key was used with another request body",
+                                     {{"Idempotency-Key", "was used with another request body"}});
+    }
+    if (answer.state == KeyState::replay) return {answer.status, answer.body, true};
+    try {
+        return work(claim);
+    } catch (...) {
+        try {
+            module.write([&](soci::session& s) { release_idempotency_key(s, claim); });
+        } catch (const std::exception& e) {
+            spdlog::warn("{}: could not give back an Idempotency-Key: {}", module.name(), e.what());
+        }
+        throw;
+    }
 }
 
 }  // namespace mercato::kernel

@@ -2,6 +2,9 @@
 // migration makes the table) and claims each key here before doing the work the key guards.
 #pragma once
 
+#include <chrono>
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "kernel/db_url.hpp"
@@ -11,6 +14,14 @@ class session;
 }
 
 namespace mercato::kernel {
+
+class ModuleDb;
+
+// An Idempotency-Key header and what it was sent with (a digest of the request body).
+struct IdempotencyKey {
+    std::string key;
+    std::string request_hash;
+};
 
 enum class KeyState {
     claimed,    // new (or expired, or abandoned by a crashed attempt): do the work
@@ -42,5 +53,22 @@ void complete_idempotency_key(soci::session& session, const KeyRequest& request,
 void release_idempotency_key(soci::session& session, const KeyRequest& request);
 // Deletes claims past their expiry; returns how many.
 std::size_t prune_idempotency_keys(soci::session& session, const std::string& module, const std::string& now);
+
+// What a write guarded by an Idempotency-Key answered: the status and body stored with the key,
+// which a replay returns byte for byte.
+struct KeyedAnswer {
+    int status = 0;
+    std::string body;
+    bool replayed = false;
+};
+
+// Runs work under user's key in module's ledger: claims the key in a write of its own (409 while
+// another request with it is answered, 422 if it came with another body), returns the stored answer
+// to a repeat, and gives the key back when work throws, so the client may retry. work must complete
+// the key (complete_idempotency_key) in the transaction that makes what it answers. Without a key,
+// work just runs. now is the caller's clock (tests move it); claims last ttl.
+KeyedAnswer run_idempotent(const ModuleDb& module, const std::string& user_id, const std::optional<IdempotencyKey>& key,
+                           std::chrono::system_clock::time_point now, std::chrono::hours ttl,
+                           const std::function<KeyedAnswer(const std::optional<KeyRequest>& claim)>& work);
 
 }  // namespace mercato::kernel

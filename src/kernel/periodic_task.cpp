@@ -25,9 +25,20 @@ void PeriodicTask::stop() {
     if (thread_.joinable()) thread_.join();
 }
 
+void PeriodicTask::wake() {
+    {
+        std::lock_guard lock(mutex_);
+        woken_ = true;
+    }
+    wake_.notify_all();
+}
+
 void PeriodicTask::loop() {
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, interval_, [this] { return stopping_; })) {
+    for (;;) {
+        wake_.wait_for(lock, interval_, [this] { return stopping_ || woken_; });
+        if (stopping_) return;
+        woken_ = false;
         lock.unlock();
         try {
             fn_();

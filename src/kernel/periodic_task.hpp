@@ -20,6 +20,8 @@ public:
     PeriodicTask& operator=(const PeriodicTask&) = delete;
 
     void start();
+    // Runs fn as soon as the thread is free rather than at the next interval (work is waiting).
+    void wake();
     // Waits for a run in progress to finish.
     void stop();
 
@@ -32,6 +34,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    bool woken_ = false;
     std::thread thread_;
 };
 

@@ -1,5 +1,7 @@
 #include "kernel/problem.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace mercato::kernel {
 
 Problem::Problem(int status, std::string title, std::string detail,
@@ -51,6 +53,20 @@ const char* status_title(int status) noexcept {
 
 void check_fields(std::vector<FieldError> errors) {
     if (!errors.empty()) throw Problem::unprocessable("the request has invalid fields", std::move(errors));
+}
+
+std::string problem_json(const Problem& problem) {
+    nlohmann::json body = {
+        {"type", problem.type()},
+        {"title", problem.title()},
+        {"status", problem.status()},
+        {"detail", problem.detail().empty() ? problem.title() : problem.detail()},
+    };
+    if (!problem.errors().empty()) {
+        auto& errors = body["errors"] = nlohmann::json::array();
+        for (const auto& e : problem.errors()) errors.push_back({{"field", e.field}, {"message", e.message}});
+    }
+    return body.dump();
 }
 
 }  // namespace mercato::kernel

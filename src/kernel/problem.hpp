@@ -44,6 +44,9 @@ private:
 // how validation ends, after gathering every error so a client fixes them all at once.
 void check_fields(std::vector<FieldError> errors);
 
+// The problem as its application/problem+json body; validation errors go in "errors":[{field,message}].
+std::string problem_json(const Problem& problem);
+
 // The standard reason phrase for an HTTP status, used as a problem's title.
 const char* status_title(int status) noexcept;
 

@@ -124,6 +124,12 @@ sweep_interval_seconds = 5
 payment_window_minutes = 45
 sweep_interval_seconds = 7
 
+[payments]
+provider = "acquirer"
+webhook_secrets = ["old-secret-0123456789", "new-secret-0123456789"]
+webhook_tolerance_seconds = 120
+sweep_interval_seconds = 15
+
 [log]
 level = "debug"
 format = "json"
@@ -171,6 +177,10 @@ new_checkout = "25%"
     CHECK(cfg.catalog_sweep_interval_seconds == 5);
     CHECK(cfg.orders_payment_window_minutes == 45);
     CHECK(cfg.orders_sweep_interval_seconds == 7);
+    CHECK(cfg.payments_provider == "acquirer");
+    CHECK(cfg.payments_webhook_secrets == std::vector<std::string>{"old-secret-0123456789", "new-secret-0123456789"});
+    CHECK(cfg.payments_webhook_tolerance_seconds == 120);
+    CHECK(cfg.payments_sweep_interval_seconds == 15);
 
     CHECK(cfg.log_level == "debug");
     CHECK(cfg.log_format == "json");
@@ -202,6 +212,7 @@ TEST_CASE("an unknown key or section is an error naming it, so a typo is never i
         {"[log]\ncolour = true\n", "'log.colour'"},
         {"[database]\npassword = \"x\"\n", "'database.password'"},
         {"[rate_limit.read]\nrate = 1\nbursts = 2\n", "'rate_limit.read.bursts'"},
+        {"[payments]\nwebhook_secret = \"x\"\n", "'payments.webhook_secret'"},
     };
     for (const auto& [text, key] : cases) {
         CAPTURE(text);
@@ -221,6 +232,7 @@ TEST_CASE("a value of the wrong type is an error naming its key") {
         {"[rate_limit]\nread = { rate = \"fast\" }\n", "rate_limit.read.rate"},
         {"[cors]\nallowed_origins = \"https://shop.example\"\n", "cors.allowed_origins"},
         {"[cors]\nallowed_origins = [1, 2]\n", "cors.allowed_origins"},
+        {"[payments]\nwebhook_secrets = \"old-secret-0123456789\"\n", "payments.webhook_secrets"},
         {"[log]\nlevel = 3\n", "log.level"},
         {"server = 8080\n", "server"},
     };
@@ -293,6 +305,15 @@ TEST_CASE("MERCATO_* environment variables override the database, port and log s
     CHECK(cfg.log_level == "warn");
     CHECK(cfg.log_format == "json");
     CHECK(cfg.workers == Config{}.workers);
+}
+
+TEST_CASE("MERCATO_PAYMENTS_WEBHOOK_SECRETS replaces the file's secrets with its trimmed, non-empty items") {
+    Config cfg = load("[payments]\nwebhook_secrets = [\"file-secret-0123456789\"]\n");
+    apply_environment(cfg, fake_env({{"MERCATO_PAYMENTS_WEBHOOK_SECRETS",
+                                      " first-secret-0123456789 , second-secret-0123456789 ,"}}));
+    CHECK(cfg.payments_webhook_secrets ==
+          std::vector<std::string>{"first-secret-0123456789", "second-secret-0123456789"});
+    CHECK_NOTHROW(validate(cfg));
 }
 
 TEST_CASE("an empty environment variable counts as unset") {
@@ -427,4 +448,22 @@ TEST_CASE("validation refuses reservations or payment windows that end at once, 
     refused([](Config& c) { c.catalog_sweep_interval_seconds = 0; }, "catalog.sweep_interval_seconds");
     refused([](Config& c) { c.orders_payment_window_minutes = 0; }, "orders.payment_window_minutes");
     refused([](Config& c) { c.orders_sweep_interval_seconds = 0; }, "orders.sweep_interval_seconds");
+}
+
+TEST_CASE("validation refuses a payments provider without a name, webhook windows out of range, short secrets and a sweeper that never waits") {
+    auto refused = [](auto change, const char* key) {
+        Config cfg;
+        change(cfg);
+        CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains(key), ConfigError);
+    };
+    refused([](Config& c) { c.payments_provider = ""; }, "payments.provider");
+    refused([](Config& c) { c.payments_webhook_tolerance_seconds = 0; }, "payments.webhook_tolerance_seconds");
+    refused([](Config& c) { c.payments_webhook_tolerance_seconds = 3601; }, "payments.webhook_tolerance_seconds");
+    refused([](Config& c) { c.payments_sweep_interval_seconds = 0; }, "payments.sweep_interval_seconds");
+    refused([](Config& c) { c.payments_webhook_secrets = {"long-enough-secret-0123", "short"}; }, "payments.webhook_secrets");
+
+    Config edges;
+    edges.payments_webhook_tolerance_seconds = 3600;
+    edges.payments_webhook_secrets = {"exactly-16-chars"};
+    CHECK_NOTHROW(validate(edges));
 }

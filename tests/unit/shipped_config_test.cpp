@@ -49,6 +49,10 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.catalog_sweep_interval_seconds == defaults.catalog_sweep_interval_seconds);
     CHECK(from_file.orders_payment_window_minutes == defaults.orders_payment_window_minutes);
     CHECK(from_file.orders_sweep_interval_seconds == defaults.orders_sweep_interval_seconds);
+    CHECK(from_file.payments_provider == defaults.payments_provider);
+    CHECK(from_file.payments_webhook_secrets == defaults.payments_webhook_secrets);
+    CHECK(from_file.payments_webhook_tolerance_seconds == defaults.payments_webhook_tolerance_seconds);
+    CHECK(from_file.payments_sweep_interval_seconds == defaults.payments_sweep_interval_seconds);
     CHECK(from_file.log_level == defaults.log_level);
     CHECK(from_file.log_format == defaults.log_format);
     CHECK(from_file.features.empty());

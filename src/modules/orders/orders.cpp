@@ -31,8 +31,6 @@ constexpr std::size_t sweep_batch = 100;
 // orders sweeper cancels first; the catalog's own sweeper releases it only if that never happens
 // (a crash between reserving and storing the order).
 constexpr std::chrono::minutes reservation_grace{5};
-// An Idempotency-Key claimed this long ago and never answered belonged to a request that died.
-constexpr std::chrono::seconds abandoned_claim{60};
 constexpr const char* system_actor = "system";
 
 Problem no_order() { return Problem::not_found("no such order"); }
@@ -104,38 +102,15 @@ struct Orders::Impl {
 
     Placed place(const std::string& user_id, const NewOrder& request, const std::optional<IdempotencyKey>& key) {
         kernel::check_fields(order_problems(request));
-        std::optional<kernel::KeyRequest> claim;
-        if (key) {
-            claim = kernel::KeyRequest{"orders", user_id, key->key, key->request_hash};
-            const auto t = settings.now();
-            const auto answer = module().write([&](soci::session& s) {
-                return kernel::claim_idempotency_key(s, db->backend(), *claim, stamp(t), stamp(t + settings.idempotency_ttl),
-                                                     stamp(t - abandoned_claim));
-            });
-            if (answer.state == kernel::KeyState::in_flight) {
-                throw Problem::conflict("a request with this Idempotency-Key is being answered; retry shortly");
-            }
-            if (answer.state == kernel::KeyState::mismatch) {
-                throw Problem::unprocessable("this Idempotency-Key was used with another request body",
-                                             {{"Idempotency-Key", "was used with another request body"}});
-            }
-            if (answer.state == kernel::KeyState::replay) {
-                const auto id = nlohmann::json::parse(answer.body).at("id").get<std::string>();
-                return {module().read([&](soci::session& s) { return visible(s, id, {user_id, false}, false); }), answer.body, true};
-            }
-        }
-        try {
-            return place_claimed(user_id, request, claim);
-        } catch (...) {
-            if (claim) {
-                try {
-                    module().write([&](soci::session& s) { kernel::release_idempotency_key(s, *claim); });
-                } catch (const std::exception& e) {
-                    spdlog::warn("orders: could not give back an Idempotency-Key: {}", e.what());
-                }
-            }
-            throw;
-        }
+        Placed placed;
+        const auto answer = kernel::run_idempotent(module(), user_id, key, settings.now(), settings.idempotency_ttl,
+                                                   [&](const std::optional<kernel::KeyRequest>& claim) {
+                                                       placed = place_claimed(user_id, request, claim);
+                                                       return kernel::KeyedAnswer{201, placed.body, false};
+                                                   });
+        if (!answer.replayed) return placed;
+        const auto id = nlohmann::json::parse(answer.body).at("id").get<std::string>();
+        return {module().read([&](soci::session& s) { return visible(s, id, {user_id, false}, false); }), answer.body, true};
     }
 
     // The catalog's reservation, its shortfalls named by the order's own lines.

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "kernel/idempotency.hpp"
+
 namespace mercato::kernel {
 class Database;
 namespace bus {
@@ -85,11 +87,7 @@ struct NewOrder {
     std::optional<std::string> shipping_option;
 };
 
-// An Idempotency-Key and what it was sent with (a digest of the request body).
-struct IdempotencyKey {
-    std::string key;
-    std::string request_hash;
-};
+using kernel::IdempotencyKey;
 
 // An order placement's answer: the order and the response body stored with its Idempotency-Key,
 // which a replay returns byte for byte.

@@ -7,10 +7,10 @@
 #include <nlohmann/json.hpp>
 
 #include "http/access.hpp"
+#include "http/idempotency_header.hpp"
 #include "http/json_fields.hpp"
 #include "http/list_params.hpp"
 #include "http/router.hpp"
-#include "kernel/hashing.hpp"
 #include "kernel/problem.hpp"
 #include "modules/orders/api/orders.hpp"
 #include "modules/orders/domain/order_json.hpp"
@@ -25,8 +25,6 @@ using http::Response;
 using kernel::FieldError;
 using kernel::Problem;
 using nlohmann::json;
-
-constexpr std::size_t max_idempotency_key_length = 255;
 
 Viewer viewer_of(const Request& r) {
     const auto& principal = http::require_user(r);
@@ -89,16 +87,6 @@ NewOrder new_order(const json& body) {
     return order;
 }
 
-std::optional<IdempotencyKey> idempotency_key(const Request& r, const json& body) {
-    const auto key = r.header("idempotency-key");
-    if (key.empty()) return std::nullopt;
-    if (key.size() > max_idempotency_key_length) {
-        throw Problem::bad_request(fmt::format("the Idempotency-Key header is longer than {} characters", max_idempotency_key_length));
-    }
-    // The parsed body, dumped with its keys sorted: the same request spaced or ordered differently is the same request.
-    return IdempotencyKey{std::string(key), kernel::sha256_hex(body.dump())};
-}
-
 Response order_response(int status, const Order& o) { return Response::json(status, order_json(o)); }
 
 }  // namespace
@@ -107,7 +95,7 @@ void register_order_routes(http::Router& router, Orders& orders) {
     router.add("POST", "/v1/orders", [&orders](Request& r) {
         const auto& user = http::require_user(r);
         const json& body = http::body_object(r);
-        const auto key = idempotency_key(r, body);
+        const auto key = http::idempotency_key(r, body);
         const auto placed = orders.place(user.user_id, new_order(body), key);
         auto response = Response::text(201, placed.body, "application/json");
         if (placed.replayed) response.set_header("Idempotent-Replayed", "true");
