@@ -10,18 +10,13 @@
 #include "support/http_client.hpp"
 
 using mercato::test::ChildProcess;
+using mercato::test::listening_port;
 using mercato::test::run_mercato;
 using mercato::test::TempDir;
 
 namespace {
 
 int count_lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
-
-std::uint16_t listening_port(const std::string& output) {
-    std::smatch m;
-    REQUIRE(std::regex_search(output, m, std::regex(R"(listening on 127\.0\.0\.1:(\d+))")));
-    return static_cast<std::uint16_t>(std::stoi(m[1]));
-}
 
 }  // namespace
 

@@ -3,9 +3,12 @@
 #include <csignal>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include <doctest/doctest.h>
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -100,6 +103,12 @@ RunResult run_mercato(const std::vector<std::string>& args, const std::vector<st
     const auto code = child.wait(std::chrono::seconds(10));
     if (!code) throw std::runtime_error("mercato did not finish within 10 s");
     return {*code, child.output(), child.errors()};
+}
+
+std::uint16_t listening_port(const std::string& output) {
+    std::smatch m;
+    REQUIRE(std::regex_search(output, m, std::regex(R"(listening on 127\.0\.0\.1:(\d+))")));
+    return static_cast<std::uint16_t>(std::stoi(m[1]));
 }
 
 }  // namespace mercato::test

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -43,6 +44,9 @@ struct RunResult {
     std::string out;
     std::string err;
 };
+// The port a `mercato serve` says it listens on, from its output.
+std::uint16_t listening_port(const std::string& output);
+
 RunResult run_mercato(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
 
 }  // namespace mercato::test
