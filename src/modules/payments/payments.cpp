@@ -270,6 +270,13 @@ struct Payments::Impl {
         }
         if (event.kind == Kind::dispute) return disputed(s, *p, event);
         if (p->status != status_pending) {
+            // Money reported for an attempt that already failed (a transfer after its order was
+            // cancelled) is not the shop's to keep, nor for this server to move on its own.
+            if (p->status == status_failed && event.kind == Kind::payment_succeeded) {
+                spdlog::warn("payments: {} reports money for payment {}, which failed ({}); return it at the provider",
+                             provider->name(), p->id, p->failure_code);
+                return;
+            }
             spdlog::info("payments: {} event {} for payment {} that is {} already changes nothing", provider->name(), event.id,
                          p->id, p->status);
             return;
