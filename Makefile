@@ -31,6 +31,7 @@ bench: build
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/bus_throughput.sh $(BUILD_DIR)
 	scripts/with-postgres.sh bench/catalog_reads.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/orders_place.sh $(BUILD_DIR)
+	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/payments_checkout.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -34,12 +34,7 @@ source "$bench_dir/results.sh"
 # shellcheck source=bench/server.sh
 source "$bench_dir/server.sh"
 
-[[ $# -eq 1 ]] || die "usage: bench/orders_place.sh BUILD_DIR"
-build_dir=$(cd "$1" && pwd) || die "no such directory: $1"
-mercato_bin="$build_dir/mercato"
-[[ -x $mercato_bin ]] || die "missing $mercato_bin"
-command -v wrk >/dev/null || die "wrk is not installed"
-command -v python3 >/dev/null || die "python3 is not installed (it reads the answers' JSON)"
+open_bench orders_place.sh "$@"
 choose_backends
 
 tmp=$(mktemp -d)
@@ -51,58 +46,28 @@ trap 'exit 130' INT TERM
 isolate_in "$tmp"
 bench_config "$tmp/bench.toml"   # shipped defaults, rate limits off
 
-# The wrk script. Its arguments after `--`: a data file returning {ids = {...}, tokens = {...}}
-# (prepared request k buys one unit of ids[k] with tokens[k], both wrapping; each order is one of
-# them at random) and the seconds to send for. After those, every connection waits for its last
-# answer and sends nothing more, so each order placed is one wrk saw (its -d leaves time for that).
-# wrk threads have separate Lua states: each counts its own answers, and done() adds them up through
-# the thread objects kept by setup(). CLOCK_MONOTONIC (through LuaJIT's ffi) times the sending.
-cat >"$tmp/orders.lua" <<'LUA'
-local ffi = require("ffi")
-ffi.cdef [[
-typedef struct { long tv_sec; long tv_nsec; } orders_timespec;
-int clock_gettime(int clock_id, orders_timespec *tp);
-]]
-local timespec = ffi.new("orders_timespec")
-local function now() -- seconds on CLOCK_MONOTONIC, one clock for every thread
-    ffi.C.clock_gettime(1, timespec)
-    return tonumber(timespec.tv_sec) + tonumber(timespec.tv_nsec) * 1e-9
-end
-
-local threads = {}
-
-function setup(thread)
-    thread:set("id", #threads + 1)
-    table.insert(threads, thread)
-end
+# The wrk script (after bench/server.sh's common start). Its arguments after `--`: a data file
+# returning {ids = {...}, tokens = {...}} (prepared request k buys one unit of ids[k] with tokens[k],
+# both wrapping; each order is one of them at random) and the seconds to send for. After those,
+# every connection waits for its last answer and sends nothing more, so each order placed is one wrk
+# saw (its -d leaves time for that).
+{
+    wrk_lua_common
+    cat <<'LUA'
 
 function init(args)
     created, conflicts, other, sent, first_sent, last_answer = 0, 0, 0, 0, -1, -1
     local data = dofile(args[1])
     sending_seconds = tonumber(args[2])
-    local address = '"shipping_address":{"name":"Bench Buyer","line1":"1 Main St","city":"Berlin",'
-        .. '"postal_code":"10115","country":"DE"}'
     prepared = {}
     for k = 1, math.max(#data.ids, #data.tokens) do
-        local product = data.ids[(k - 1) % #data.ids + 1]
-        local token = data.tokens[(k - 1) % #data.tokens + 1]
-        prepared[k] = wrk.format("POST", "/v1/orders",
-            {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token},
-            '{"items":[{"product_id":"' .. product .. '","quantity":1}],' .. address .. '}')
+        prepared[k] = order_request(data.ids[(k - 1) % #data.ids + 1], data.tokens[(k - 1) % #data.tokens + 1])
     end
     math.randomseed(os.time() * 100 + id)
 end
 
--- Called before every request of a connection, its first included.
 function delay()
-    local t = now()
-    if first_sent < 0 then
-        first_sent = t
-    end
-    if t - first_sent < sending_seconds then
-        return 0
-    end
-    return 3600000 -- done sending: idle until wrk stops
+    return sending() and 0 or IDLE_MS
 end
 
 function request()
@@ -124,46 +89,14 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-    local c, s, o, unanswered, first, last = 0, 0, 0, 0, math.huge, 0
-    for _, thread in ipairs(threads) do
-        c = c + thread:get("created")
-        s = s + thread:get("conflicts")
-        o = o + thread:get("other")
-        unanswered = unanswered + thread:get("sent") - thread:get("created") - thread:get("conflicts") - thread:get("other")
-        if thread:get("first_sent") >= 0 then
-            first = math.min(first, thread:get("first_sent"))
-        end
-        last = math.max(last, thread:get("last_answer"))
-    end
-    local e = summary.errors
-    io.write(string.format("orders: created=%d conflicts=%d other=%d unanswered=%d socket_errors=%d timeouts=%d seconds=%.3f\n",
-        c, s, o, unanswered, e.connect + e.read + e.write, e.timeout, math.max(last - first, 0)))
+    local c, s, o = total("created"), total("conflicts"), total("other")
+    io.write(string.format("orders: created=%d conflicts=%d other=%d unanswered=%d %s seconds=%.3f\n",
+        c, s, o, total("sent") - c - s - o, socket_failures(summary), span()))
 end
 LUA
+} >"$tmp/orders.lua"
 
 declare -A port_of admin_token hot_id seed_s topup_s
-
-# product_stocks PORT: "ID STOCK" for every product, read through the listing 100 at a time.
-product_stocks() {
-    local query="" next line
-    while :; do
-        next=""
-        while read -r line; do
-            case $line in
-                "next "*) next=${line#next } ;;
-                *) echo "$line" ;;
-            esac
-        done < <(http_get "$1" "/v1/products?limit=100$query" | python3 -c '
-import json, sys
-page = json.load(sys.stdin)
-for p in page["items"]:
-    print(p["id"], p["stock"])
-print("next", page["next_cursor"] or "-")' 2>/dev/null)
-        [[ -n $next ]] || die "GET /v1/products?limit=100$query did not answer a product page"
-        [[ $next != - ]] || return 0
-        query="&cursor=$next"
-    done
-}
 
 # product_stock PORT ID: the product's stock.
 product_stock() {
@@ -171,15 +104,6 @@ product_stock() {
     stock=$(http_get "$1" "/v1/products/$2" | python3 -c 'import json, sys; print(json.load(sys.stdin)["stock"])' 2>/dev/null) || true
     [[ $stock =~ ^-?[0-9]+$ ]] || die "GET /v1/products/$2 did not answer a product"
     echo "$stock"
-}
-
-# adjust_stock BACKEND ID DELTA: prints the stock after the adjustment.
-adjust_stock() {
-    local after
-    after=$(http_post_as "${admin_token[$1]}" "${port_of[$1]}" "/v1/products/$2/stock-adjustments" \
-        "{\"delta\":$3,\"reason\":\"bench: stock for the orders runs\"}" | sed -n 's/.*"stock_after":\(-\{0,1\}[0-9]*\).*/\1/p')
-    [[ -n $after ]] || die "$1: could not adjust the stock of $2 by $3"
-    echo "$after"
 }
 
 # set_hot_stock BACKEND UNITS: the hot product's stock becomes UNITS.
@@ -190,94 +114,18 @@ set_hot_stock() {
     [[ $(adjust_stock "$1" "${hot_id[$1]}" $(($2 - current))) == "$2" ]] || die "$1: the stock of ${hot_id[$1]} did not become $2"
 }
 
-# drain_bus BACKEND: waits until every event-bus group has handled every event (lag 0, nothing
-# waiting for a retry), so a run's follow-up work overlaps neither the stock read after it nor the
-# next run.
-drain_bus() {
-    local i pending=""
-    for ((i = 0; i < 600; i++)); do
-        pending=$(http_get_as "${admin_token[$1]}" "${port_of[$1]}" /v1/admin/bus | python3 -c '
-import json, sys
-print(sum(g["lag"] + g["retrying"] for g in json.load(sys.stdin)["groups"]))' 2>/dev/null) || pending=""
-        [[ $pending != 0 ]] || return 0
-        sleep 0.1
-    done
-    die "$1: the event bus still had ${pending:-unknown} events to handle after 60 s"
-}
-
-# dead_letters BACKEND: how many events the bus gave up on.
-dead_letters() {
-    http_get_as "${admin_token[$1]}" "${port_of[$1]}" /v1/admin/bus | python3 -c '
-import json, sys
-print(sum(len(g["dead_letters"]) for g in json.load(sys.stdin)["groups"]))'
-}
-
-# lua_data FILE TOKEN_COUNT TOKEN... ID...: the data file the wrk script loads.
-lua_data() {
-    local file=$1 n=$2
-    shift 2
-    {
-        echo "return {"
-        printf '    tokens = {'
-        printf '"%s", ' "${@:1:n}"
-        echo '},'
-        printf '    ids = {'
-        printf '"%s", ' "${@:n+1}"
-        echo '},'
-        echo "}"
-    } >"$file"
-}
-
-# start_shop BACKEND DB_URL: loads the demo products and an admin into DB_URL, serves them, signs in
-# the admin and the customers, gives every product stock for the low-contention runs, and writes the
-# wrk data files: all products ($tmp/BACKEND-all.lua) and the hot one, the first listed ($tmp/BACKEND-hot.lua).
-start_shop() {
-    local backend=$1 db=$2 port started i email token id ids=() tokens=()
-    started=$(date +%s.%N)
-    "$mercato_bin" seed --demo --products "$((PRODUCTS + 1))" --config "$tmp/bench.toml" --db "$db" \
-        >"$tmp/seed-$backend.log" 2>&1 || {
-        tail -n 20 "$tmp/seed-$backend.log" >&2
-        die "could not load $((PRODUCTS + 1)) demo products on $backend"
-    }
-    seed_s[$backend]=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
-    "$mercato_bin" users create-admin --email "$ADMIN_EMAIL" --password "$PASSWORD" --config "$tmp/bench.toml" \
-        --db "$db" >>"$tmp/seed-$backend.log" 2>&1 || {
-        tail -n 20 "$tmp/seed-$backend.log" >&2
-        die "could not create the admin on $backend"
-    }
-
-    # Picked only now, so it cannot collide with a server already listening.
-    port=$(free_port)
-    "$mercato_bin" serve --config "$tmp/bench.toml" --db "$db" --port "$port" >"$tmp/mercato-$backend.log" 2>&1 &
-    mercato_pid[$backend]=$!
-    port_of[$backend]=$port
-    wait_ready "mercato ($backend)" "${mercato_pid[$backend]}" "$port" /readyz "$tmp/mercato-$backend.log"
-
-    # The tokens live 15 minutes, longer than the whole bench.
-    admin_token[$backend]=$(sign_in "$port" "$ADMIN_EMAIL" "$PASSWORD")
-    [[ -n ${admin_token[$backend]} ]] || die "$backend: could not sign in as $ADMIN_EMAIL"
-    for ((i = 1; i <= CUSTOMERS; i++)); do
-        email="buyer$i@bench.example"
-        http_post "$port" /v1/users/register "{\"email\":\"$email\",\"password\":\"$PASSWORD\",\"name\":\"Buyer $i\"}" |
-            grep -q '"role":"customer"' || die "$backend: could not register $email"
-        token=$(sign_in "$port" "$email" "$PASSWORD")
-        [[ -n $token ]] || die "$backend: could not sign in as $email"
-        tokens+=("$token")
-    done
-
-    product_stocks "$port" >"$tmp/products-$backend.txt"
-    mapfile -t ids < <(awk '{print $1}' "$tmp/products-$backend.txt")
-    ((${#ids[@]} == PRODUCTS + 1)) || die "$backend: the listing holds ${#ids[@]} products, not $((PRODUCTS + 1))"
-    started=$(date +%s.%N)
-    for id in "${ids[@]}"; do
-        adjust_stock "$backend" "$id" "$TOPUP" >/dev/null
-    done
-    topup_s[$backend]=$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
-    hot_id[$backend]=${ids[0]}
+# start_orders_shop BACKEND DB_URL: the shop (start_shop) with PRODUCTS + 1 products, and the wrk data
+# files: all products but the hot one, the first listed ($tmp/BACKEND-all.lua), and the hot one
+# ($tmp/BACKEND-hot.lua).
+start_orders_shop() {
+    local ids tokens
+    start_shop "$1" "$2" "$((PRODUCTS + 1))"
+    mapfile -t ids < <(awk '{print $1}' "$tmp/products-$1.txt")
+    mapfile -t tokens <"$tmp/tokens-$1.txt"
+    hot_id[$1]=${ids[0]}
     # The hot product is kept out of the low-contention runs: a sell-out leaves it empty.
-    lua_data "$tmp/$backend-all.lua" "${#tokens[@]}" "${tokens[@]}" "${ids[@]:1}"
-    lua_data "$tmp/$backend-hot.lua" "${#tokens[@]}" "${tokens[@]}" "${ids[0]}"
-    drain_bus "$backend"
+    lua_data "$tmp/$1-all.lua" "${#tokens[@]}" "${tokens[@]}" "${ids[@]:1}"
+    lua_data "$tmp/$1-hot.lua" "${#tokens[@]}" "${tokens[@]}" "${ids[0]}"
 }
 
 # stock_state BACKEND SCENARIO: "UNITS LOWEST": the units in stock over what the scenario buys (every
@@ -297,12 +145,12 @@ stock_state() {
 }
 
 mkdir "$tmp/data"
-start_shop sqlite "sqlite:$tmp/data"
+start_orders_shop sqlite "sqlite:$tmp/data"
 if [[ -n $pg_url ]]; then
     make_pg_database mercato_orders_bench
     pg_fsync=$(psql -Atq "$pg_url" -c "SHOW fsync")
     pg_sync_commit=$(psql -Atq "$pg_url" -c "SHOW synchronous_commit")
-    start_shop postgresql "${pg_url%/*}/$pg_db"
+    start_orders_shop postgresql "${pg_url%/*}/$pg_db"
 fi
 
 # Per run (key BACKEND,SCENARIO,ROUND): orders/s, latency, the answers, and the stock check.

@@ -214,3 +214,221 @@ make_pg_database() {
     psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
     pg_version=$(psql -Atq "$pg_url" -c "SHOW server_version" | awk '{print $1}')
 }
+
+# elapsed_s STARTED: the seconds since STARTED (`date +%s.%N`), to a tenth.
+elapsed_s() {
+    awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'
+}
+
+# The shop the orders and payments benches buy from, one Mercato per backend. Their callers set
+# mercato_bin, tmp (the run's folder, holding bench.toml), ADMIN_EMAIL, PASSWORD, CUSTOMERS and TOPUP,
+# and declare the associative arrays (BACKEND -> value) mercato_pid, port_of, admin_token, seed_s
+# and topup_s.
+
+# product_stocks PORT: "ID STOCK" for every product, read through the listing 100 at a time.
+product_stocks() {
+    local query="" next line
+    while :; do
+        next=""
+        while read -r line; do
+            case $line in
+                "next "*) next=${line#next } ;;
+                *) echo "$line" ;;
+            esac
+        done < <(http_get "$1" "/v1/products?limit=100$query" | python3 -c '
+import json, sys
+page = json.load(sys.stdin)
+for p in page["items"]:
+    print(p["id"], p["stock"])
+print("next", page["next_cursor"] or "-")' 2>/dev/null)
+        [[ -n $next ]] || die "GET /v1/products?limit=100$query did not answer a product page"
+        [[ $next != - ]] || return 0
+        query="&cursor=$next"
+    done
+}
+
+# adjust_stock BACKEND ID DELTA: prints the stock after the adjustment.
+adjust_stock() {
+    local after
+    after=$(http_post_as "${admin_token[$1]}" "${port_of[$1]}" "/v1/products/$2/stock-adjustments" \
+        "{\"delta\":$3,\"reason\":\"bench: stock for the runs\"}" | sed -n 's/.*"stock_after":\(-\{0,1\}[0-9]*\).*/\1/p')
+    [[ -n $after ]] || die "$1: could not adjust the stock of $2 by $3"
+    echo "$after"
+}
+
+# drain_bus BACKEND: waits until every event-bus group has handled every event (lag 0, nothing
+# waiting for a retry), so a run's follow-up work overlaps neither the check after it nor the next run.
+drain_bus() {
+    local i pending=""
+    for ((i = 0; i < 600; i++)); do
+        pending=$(http_get_as "${admin_token[$1]}" "${port_of[$1]}" /v1/admin/bus | python3 -c '
+import json, sys
+print(sum(g["lag"] + g["retrying"] for g in json.load(sys.stdin)["groups"]))' 2>/dev/null) || pending=""
+        [[ $pending != 0 ]] || return 0
+        sleep 0.1
+    done
+    die "$1: the event bus still had ${pending:-unknown} events to handle after 60 s"
+}
+
+# dead_letters BACKEND: how many events the bus gave up on.
+dead_letters() {
+    http_get_as "${admin_token[$1]}" "${port_of[$1]}" /v1/admin/bus | python3 -c '
+import json, sys
+print(sum(len(g["dead_letters"]) for g in json.load(sys.stdin)["groups"]))'
+}
+
+# lua_data FILE TOKEN_COUNT TOKEN... ID...: a data file for a wrk script: {tokens = {...}, ids = {...}}.
+lua_data() {
+    local file=$1 n=$2
+    shift 2
+    {
+        echo "return {"
+        printf '    tokens = {'
+        printf '"%s", ' "${@:1:n}"
+        echo '},'
+        printf '    ids = {'
+        printf '"%s", ' "${@:n+1}"
+        echo '},'
+        echo "}"
+    } >"$file"
+}
+
+# start_shop BACKEND DB_URL PRODUCTS: loads PRODUCTS demo products and an admin into DB_URL, serves
+# them, signs in the admin and CUSTOMERS customers, and gives every product TOPUP more units. Writes
+# the products with their stock before that ($tmp/products-BACKEND.txt, "ID STOCK" a line) and the
+# customers' tokens ($tmp/tokens-BACKEND.txt, one a line), then waits for the event bus to handle
+# what all that published.
+start_shop() {
+    local backend=$1 db=$2 products=$3 port started i email token id ids=()
+    started=$(date +%s.%N)
+    "$mercato_bin" seed --demo --products "$products" --config "$tmp/bench.toml" --db "$db" \
+        >"$tmp/seed-$backend.log" 2>&1 || {
+        tail -n 20 "$tmp/seed-$backend.log" >&2
+        die "could not load $products demo products on $backend"
+    }
+    seed_s[$backend]=$(elapsed_s "$started")
+    "$mercato_bin" users create-admin --email "$ADMIN_EMAIL" --password "$PASSWORD" --config "$tmp/bench.toml" \
+        --db "$db" >>"$tmp/seed-$backend.log" 2>&1 || {
+        tail -n 20 "$tmp/seed-$backend.log" >&2
+        die "could not create the admin on $backend"
+    }
+
+    # Picked only now, so it cannot collide with a server already listening.
+    port=$(free_port)
+    "$mercato_bin" serve --config "$tmp/bench.toml" --db "$db" --port "$port" >"$tmp/mercato-$backend.log" 2>&1 &
+    # An element of the caller's map, set by name: the scripts serving one Mercato keep mercato_pid a
+    # plain variable, and shellcheck would take it for an array there too.
+    declare -g "mercato_pid[$backend]=$!"
+    port_of[$backend]=$port
+    wait_ready "mercato ($backend)" "${mercato_pid[$backend]}" "$port" /readyz "$tmp/mercato-$backend.log"
+
+    # The tokens live 15 minutes, longer than the whole bench.
+    admin_token[$backend]=$(sign_in "$port" "$ADMIN_EMAIL" "$PASSWORD")
+    [[ -n ${admin_token[$backend]} ]] || die "$backend: could not sign in as $ADMIN_EMAIL"
+    : >"$tmp/tokens-$backend.txt"
+    for ((i = 1; i <= CUSTOMERS; i++)); do
+        email="buyer$i@bench.example"
+        http_post "$port" /v1/users/register "{\"email\":\"$email\",\"password\":\"$PASSWORD\",\"name\":\"Buyer $i\"}" |
+            grep -q '"role":"customer"' || die "$backend: could not register $email"
+        token=$(sign_in "$port" "$email" "$PASSWORD")
+        [[ -n $token ]] || die "$backend: could not sign in as $email"
+        echo "$token" >>"$tmp/tokens-$backend.txt"
+    done
+
+    product_stocks "$port" >"$tmp/products-$backend.txt"
+    mapfile -t ids < <(awk '{print $1}' "$tmp/products-$backend.txt")
+    ((${#ids[@]} == products)) || die "$backend: the listing holds ${#ids[@]} products, not $products"
+    started=$(date +%s.%N)
+    for id in "${ids[@]}"; do
+        adjust_stock "$backend" "$id" "$TOPUP" >/dev/null
+    done
+    topup_s[$backend]=$(elapsed_s "$started")
+    drain_bus "$backend"
+}
+
+# wrk_lua_common: the start of the orders and payments benches' wrk scripts. wrk threads have separate
+# Lua states: each counts its own answers, and done() adds them up through the thread objects kept
+# by setup() (each thread's own number is its global id). CLOCK_MONOTONIC (through LuaJIT's ffi)
+# times the sending, one clock for every thread. A script's init() sets sending_seconds and starts
+# first_sent and last_answer at -1; its response() sets last_answer to now().
+wrk_lua_common() {
+    cat <<'LUA'
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+int clock_gettime(int clock_id, bench_timespec *tp);
+]]
+local timespec = ffi.new("bench_timespec")
+local function now() -- seconds on CLOCK_MONOTONIC
+    ffi.C.clock_gettime(1, timespec)
+    return tonumber(timespec.tv_sec) + tonumber(timespec.tv_nsec) * 1e-9
+end
+
+local IDLE_MS = 3600000 -- what delay() answers once a connection is done sending: idle until wrk stops
+
+local threads = {}
+
+function setup(thread)
+    thread:set("id", #threads + 1)
+    table.insert(threads, thread)
+end
+
+-- From delay(), before every request of a connection, its first included: whether the thread's
+-- sending window (sending_seconds from its first request) is still open.
+local function sending()
+    local t = now()
+    if first_sent < 0 then
+        first_sent = t
+    end
+    return t - first_sent < sending_seconds
+end
+
+-- POST /v1/orders buying one unit of a product with a customer's token, a German shipping address.
+local function order_request(product, token)
+    return wrk.format("POST", "/v1/orders",
+        {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token},
+        '{"items":[{"product_id":"' .. product .. '","quantity":1}],"shipping_address":{"name":"Bench Buyer",'
+        .. '"line1":"1 Main St","city":"Berlin","postal_code":"10115","country":"DE"}}')
+end
+
+-- In done(): a thread global added up over the threads.
+local function total(name)
+    local n = 0
+    for _, thread in ipairs(threads) do
+        n = n + thread:get(name)
+    end
+    return n
+end
+
+-- In done(): the seconds from the first request sent to the last answer, over every thread.
+local function span()
+    local first, last = math.huge, 0
+    for _, thread in ipairs(threads) do
+        if thread:get("first_sent") >= 0 then
+            first = math.min(first, thread:get("first_sent"))
+        end
+        last = math.max(last, thread:get("last_answer"))
+    end
+    return math.max(last - first, 0)
+end
+
+-- In done(): "socket_errors=N timeouts=N" from wrk's summary.
+local function socket_failures(summary)
+    local e = summary.errors
+    return string.format("socket_errors=%d timeouts=%d", e.connect + e.read + e.write, e.timeout)
+end
+LUA
+}
+
+# open_bench SCRIPT ARGS...: takes the one argument every wrk bench takes (the build directory) and
+# checks the tools they all use; sets build_dir and mercato_bin.
+open_bench() {
+    local script=$1
+    shift
+    [[ $# -eq 1 ]] || die "usage: bench/$script BUILD_DIR"
+    build_dir=$(cd "$1" && pwd) || die "no such directory: $1"
+    mercato_bin="$build_dir/mercato"
+    [[ -x $mercato_bin ]] || die "missing $mercato_bin"
+    command -v wrk >/dev/null || die "wrk is not installed"
+    command -v python3 >/dev/null || die "python3 is not installed (it reads the answers' JSON)"
+}
