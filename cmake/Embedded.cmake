@@ -26,3 +26,14 @@ add_custom_command(
           -P ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
   DEPENDS ${CMAKE_SOURCE_DIR}/src/kernel/auth/common_passwords.txt ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
   COMMENT "Embedding the common password list")
+
+# The shipping module's built-in rate table (carriers, zones, weight tiers), used unless
+# [shipping] rates_file names another.
+set(MERCATO_SHIPPING_RATES_CPP ${CMAKE_BINARY_DIR}/generated/shipping_rates.cpp)
+add_custom_command(
+  OUTPUT ${MERCATO_SHIPPING_RATES_CPP}
+  COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_SOURCE_DIR}/config/shipping_rates.toml -DOUT=${MERCATO_SHIPPING_RATES_CPP}
+          -DFUNCTION=builtin_rate_table_text -DNAMESPACE=mercato::shipping
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
+  DEPENDS ${CMAKE_SOURCE_DIR}/config/shipping_rates.toml ${CMAKE_SOURCE_DIR}/cmake/embed_file_script.cmake
+  COMMENT "Embedding the shipping rate table")

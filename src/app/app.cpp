@@ -16,6 +16,7 @@
 #include "modules/catalog/module.hpp"
 #include "modules/orders/module.hpp"
 #include "modules/payments/module.hpp"
+#include "modules/shipping/module.hpp"
 #include "modules/users/module.hpp"
 
 namespace mercato::app {
@@ -58,7 +59,12 @@ struct App::Parts {
         if (std::find(modules.begin(), modules.end(), "orders") != modules.end()) {
             if (!catalog_module) throw std::runtime_error("the orders module needs the catalog module");
             auto& catalog = catalog_module->catalog();
-            orders_module = std::make_unique<mercato::orders::OrdersModule>(db, *bus, catalog, orders_settings(config));
+            if (std::find(modules.begin(), modules.end(), "shipping") != modules.end()) {
+                shipping_module = std::make_unique<mercato::shipping::ShippingModule>(db, *bus, catalog, shipping_settings(config));
+                shipping_module->register_routes(router);
+            }
+            orders_module = std::make_unique<mercato::orders::OrdersModule>(
+                db, *bus, catalog, orders_settings(config), shipping_module ? &shipping_module->shipping() : nullptr);
             orders_module->register_routes(router);
             catalog.follow_orders(*bus);
         }
@@ -82,6 +88,13 @@ struct App::Parts {
         settings.webhook_secrets = config.payments_webhook_secrets;
         settings.webhook_tolerance = std::chrono::seconds(config.payments_webhook_tolerance_seconds);
         settings.sweep_interval = std::chrono::seconds(config.payments_sweep_interval_seconds);
+        return settings;
+    }
+
+    static mercato::shipping::ShippingSettings shipping_settings(const kernel::Config& config) {
+        mercato::shipping::ShippingSettings settings;
+        settings.rates_file = config.shipping_rates_file;
+        settings.callback_secrets = config.shipping_callback_secrets;
         return settings;
     }
 
@@ -144,6 +157,7 @@ struct App::Parts {
     std::unique_ptr<http::Server> server;
     std::unique_ptr<mercato::users::UsersModule> users_module;
     std::unique_ptr<mercato::catalog::CatalogModule> catalog_module;
+    std::unique_ptr<mercato::shipping::ShippingModule> shipping_module;
     std::unique_ptr<mercato::orders::OrdersModule> orders_module;
     std::unique_ptr<mercato::payments::PaymentsModule> payments_module;
 };
@@ -185,6 +199,7 @@ kernel::bus::Bus& App::bus() { return *parts_->bus; }
 users::Users* App::users() { return parts_->users_module ? &parts_->users_module->users() : nullptr; }
 catalog::Catalog* App::catalog() { return parts_->catalog_module ? &parts_->catalog_module->catalog() : nullptr; }
 orders::Orders* App::orders() { return parts_->orders_module ? &parts_->orders_module->orders() : nullptr; }
+shipping::Shipping* App::shipping() { return parts_->shipping_module ? &parts_->shipping_module->shipping() : nullptr; }
 payments::Payments* App::payments() { return parts_->payments_module ? &parts_->payments_module->payments() : nullptr; }
 void App::set_authenticator(http::Authenticator authenticate) { parts_->server->set_authenticator(std::move(authenticate)); }
 const kernel::Config& App::config() const { return parts_->config; }

@@ -40,6 +40,10 @@ namespace mercato::payments {
 class Payments;
 }
 
+namespace mercato::shipping {
+class Shipping;
+}
+
 namespace mercato::app {
 
 class App {
@@ -71,6 +75,8 @@ public:
     orders::Orders* orders();
     // The payments module, or nullptr when the migrations given leave it out.
     payments::Payments* payments();
+    // The shipping module, or nullptr when the migrations given leave it out.
+    shipping::Shipping* shipping();
     // Resolves bearer tokens for every request (the users module's token verifier; tests use their own).
     void set_authenticator(http::Authenticator authenticate);
     const kernel::Config& config() const;

@@ -159,6 +159,12 @@ void read_orders(const toml::table& t, Config& cfg) {
     read(t, "orders", "sweep_interval_seconds", cfg.orders_sweep_interval_seconds);
 }
 
+void read_shipping(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "shipping", {"rates_file", "callback_secrets"});
+    read(t, "shipping", "rates_file", cfg.shipping_rates_file);
+    read_strings(t, "shipping", "callback_secrets", cfg.shipping_callback_secrets);
+}
+
 void read_payments(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "payments", {"provider", "webhook_secrets", "webhook_tolerance_seconds", "sweep_interval_seconds"});
     read(t, "payments", "provider", cfg.payments_provider);
@@ -220,7 +226,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
     }
     try {
         reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "catalog", "orders",
-                                       "payments", "log", "features"});
+                                       "payments", "shipping", "log", "features"});
         if (const auto* t = section(root, "database")) read_database(*t, cfg);
         if (const auto* t = section(root, "server")) read_server(*t, cfg);
         if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
@@ -230,6 +236,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
         if (const auto* t = section(root, "catalog")) read_catalog(*t, cfg);
         if (const auto* t = section(root, "orders")) read_orders(*t, cfg);
         if (const auto* t = section(root, "payments")) read_payments(*t, cfg);
+        if (const auto* t = section(root, "shipping")) read_shipping(*t, cfg);
         if (const auto* t = section(root, "log")) read_log(*t, cfg);
         if (const auto* t = section(root, "features")) read_features(*t, cfg);
     } catch (const ConfigError& e) {
@@ -258,6 +265,7 @@ void apply_environment(Config& cfg, const Getenv& getenv) {
     if (auto v = env("MERCATO_LOG_LEVEL")) cfg.log_level = *v;
     if (auto v = env("MERCATO_LOG_FORMAT")) cfg.log_format = *v;
     if (auto v = env("MERCATO_PAYMENTS_WEBHOOK_SECRETS")) cfg.payments_webhook_secrets = split_list(*v);
+    if (auto v = env("MERCATO_SHIPPING_CALLBACK_SECRETS")) cfg.shipping_callback_secrets = split_list(*v);
 }
 
 void validate(const Config& cfg) {
@@ -303,6 +311,9 @@ void validate(const Config& cfg) {
     if (cfg.payments_sweep_interval_seconds < 1) throw ConfigError("payments.sweep_interval_seconds must be at least 1");
     for (const auto& secret : cfg.payments_webhook_secrets) {
         if (secret.size() < 16) throw ConfigError("payments.webhook_secrets: each secret must be at least 16 characters");
+    }
+    for (const auto& secret : cfg.shipping_callback_secrets) {
+        if (secret.size() < 16) throw ConfigError("shipping.callback_secrets: each secret must be at least 16 characters");
     }
     if (cfg.users_token_issuer.empty() || cfg.users_token_audience.empty()) {
         throw ConfigError("users.token_issuer and users.token_audience must not be empty");

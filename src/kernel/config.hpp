@@ -83,6 +83,10 @@ struct Config {
     std::vector<std::string> payments_webhook_secrets;
     int payments_webhook_tolerance_seconds = 300;
     int payments_sweep_interval_seconds = 60;
+    // The shipping module: a rate table file instead of the built-in one (config/shipping_rates.toml),
+    // and the secrets that sign carriers' tracking callbacks (several during a rotation; none refuses them).
+    std::string shipping_rates_file;
+    std::vector<std::string> shipping_callback_secrets;
 
     std::string log_level = "info";
     std::string log_format = "text";
@@ -101,9 +105,9 @@ std::optional<std::string> choose_config_file(const std::optional<std::string>& 
 // Overlays a TOML file onto cfg. Unknown keys and wrong types are errors, so typos are never silently ignored.
 void apply_config_file(Config& cfg, const std::string& path);
 
-// Overlays MERCATO_DB, MERCATO_PORT, MERCATO_LOG_LEVEL, MERCATO_LOG_FORMAT and
-// MERCATO_PAYMENTS_WEBHOOK_SECRETS (comma-separated, replacing the file's list, so secrets need not
-// sit in a file).
+// Overlays MERCATO_DB, MERCATO_PORT, MERCATO_LOG_LEVEL, MERCATO_LOG_FORMAT,
+// MERCATO_PAYMENTS_WEBHOOK_SECRETS and MERCATO_SHIPPING_CALLBACK_SECRETS (comma-separated, replacing
+// the file's list, so secrets need not sit in a file).
 void apply_environment(Config& cfg, const Getenv& getenv);
 
 // Checks cross-field rules and value ranges once all sources are applied.

@@ -1,4 +1,4 @@
-#include "modules/payments/providers/webhook_signature.hpp"
+#include "kernel/webhook_signature.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -11,14 +11,13 @@
 #include "kernel/hashing.hpp"
 #include "kernel/problem.hpp"
 
-namespace mercato::payments {
+namespace mercato::kernel {
 
 namespace {
 
-using kernel::Problem;
 
-kernel::Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
-    kernel::Sha256Digest out{};
+Sha256Digest hmac_sha256(std::string_view key, std::string_view data) {
+    Sha256Digest out{};
     unsigned int length = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
          out.data(), &length);
@@ -31,7 +30,7 @@ std::string signed_text(std::string_view body, std::string_view t) { return fmt:
 
 std::string sign_webhook(std::string_view body, std::string_view secret, std::int64_t t) {
     const auto stamp = std::to_string(t);
-    return fmt::format("t={},v1={}", stamp, kernel::hex_encode(hmac_sha256(secret, signed_text(body, stamp))));
+    return fmt::format("t={},v1={}", stamp, hex_encode(hmac_sha256(secret, signed_text(body, stamp))));
 }
 
 void verify_webhook_signature(std::string_view header, std::string_view body, const std::vector<std::string>& secrets,
@@ -47,7 +46,7 @@ void verify_webhook_signature(std::string_view header, std::string_view body, co
         while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
         if (part.starts_with("t=")) stamp = part.substr(2);
         if (part.starts_with("v1=")) {
-            if (auto bytes = kernel::hex_decode(part.substr(3)); bytes && bytes->size() == kernel::Sha256Digest{}.size()) {
+            if (auto bytes = hex_decode(part.substr(3)); bytes && bytes->size() == Sha256Digest{}.size()) {
                 signatures.push_back(std::move(*bytes));
             }
         }
@@ -72,4 +71,4 @@ void verify_webhook_signature(std::string_view header, std::string_view body, co
     if (!valid) throw Problem::unauthorized("the signature does not match the body with any configured secret");
 }
 
-}  // namespace mercato::payments
+}  // namespace mercato::kernel

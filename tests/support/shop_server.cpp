@@ -10,9 +10,11 @@ namespace mercato::test {
 
 using nlohmann::json;
 
-ShopServer::ShopServer(std::unique_ptr<TestDatabase> database) : db(std::move(database)) {
+ShopServer::ShopServer(std::unique_ptr<TestDatabase> database, const std::function<void(kernel::Config&)>& adjust)
+    : db(std::move(database)) {
     auto config = test_config(db->url());
     config.payments_webhook_secrets = {shop_webhook_secret};
+    if (adjust) adjust(config);
     app = std::make_unique<RunningApp>(AppSetup{config, kernel::embedded_migrations(), true, {}, {}});
     app->app().users()->create_admin("admin@example.com", shop_password);
     HttpClient c = client();

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -19,7 +20,8 @@ inline constexpr const char* shop_password = "correct horse battery";
 inline constexpr const char* shop_webhook_secret = "whsec-test-0123456789abcdef";
 
 struct ShopServer {
-    explicit ShopServer(std::unique_ptr<TestDatabase> database);
+    // adjust changes the test configuration before the server starts.
+    explicit ShopServer(std::unique_ptr<TestDatabase> database, const std::function<void(kernel::Config&)>& adjust = {});
 
     HttpClient client() const { return HttpClient(app->port()); }
 

@@ -130,6 +130,10 @@ webhook_secrets = ["old-secret-0123456789", "new-secret-0123456789"]
 webhook_tolerance_seconds = 120
 sweep_interval_seconds = 15
 
+[shipping]
+rates_file = "/etc/mercato/rates.toml"
+callback_secrets = ["carrier-secret-0123456789"]
+
 [log]
 level = "debug"
 format = "json"
@@ -181,6 +185,8 @@ new_checkout = "25%"
     CHECK(cfg.payments_webhook_secrets == std::vector<std::string>{"old-secret-0123456789", "new-secret-0123456789"});
     CHECK(cfg.payments_webhook_tolerance_seconds == 120);
     CHECK(cfg.payments_sweep_interval_seconds == 15);
+    CHECK(cfg.shipping_rates_file == "/etc/mercato/rates.toml");
+    CHECK(cfg.shipping_callback_secrets == std::vector<std::string>{"carrier-secret-0123456789"});
 
     CHECK(cfg.log_level == "debug");
     CHECK(cfg.log_format == "json");
@@ -314,6 +320,12 @@ TEST_CASE("MERCATO_PAYMENTS_WEBHOOK_SECRETS replaces the file's secrets with its
     CHECK(cfg.payments_webhook_secrets ==
           std::vector<std::string>{"first-secret-0123456789", "second-secret-0123456789"});
     CHECK_NOTHROW(validate(cfg));
+}
+
+TEST_CASE("MERCATO_SHIPPING_CALLBACK_SECRETS replaces the file's carrier secrets") {
+    Config cfg = load("[shipping]\ncallback_secrets = [\"file-secret-0123456789\"]\n");
+    apply_environment(cfg, fake_env({{"MERCATO_SHIPPING_CALLBACK_SECRETS", "carrier-secret-0123456789"}}));
+    CHECK(cfg.shipping_callback_secrets == std::vector<std::string>{"carrier-secret-0123456789"});
 }
 
 TEST_CASE("an empty environment variable counts as unset") {
@@ -461,6 +473,7 @@ TEST_CASE("validation refuses a payments provider without a name, webhook window
     refused([](Config& c) { c.payments_webhook_tolerance_seconds = 3601; }, "payments.webhook_tolerance_seconds");
     refused([](Config& c) { c.payments_sweep_interval_seconds = 0; }, "payments.sweep_interval_seconds");
     refused([](Config& c) { c.payments_webhook_secrets = {"long-enough-secret-0123", "short"}; }, "payments.webhook_secrets");
+    refused([](Config& c) { c.shipping_callback_secrets = {"short"}; }, "shipping.callback_secrets");
 
     Config edges;
     edges.payments_webhook_tolerance_seconds = 3600;

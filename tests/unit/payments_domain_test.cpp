@@ -4,7 +4,7 @@
 
 #include "kernel/problem.hpp"
 #include "modules/payments/domain/card.hpp"
-#include "modules/payments/providers/webhook_signature.hpp"
+#include "kernel/webhook_signature.hpp"
 
 using mercato::kernel::Problem;
 using mercato::payments::Card;
@@ -65,18 +65,18 @@ TEST_CASE("a webhook signature holds for its body, time and a trusted secret, an
     const std::vector<std::string> secrets{"whsec-current-0123456789"};
     const std::string body = R"({"id":"evt_1"})";
     const std::int64_t t = 1'800'000'000;
-    const auto header = mercato::payments::sign_webhook(body, secrets[0], t);
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature(header, body, secrets, t + 300, 300s); }) == 0);
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature(header, body, secrets, t + 301, 300s); }) == 401);
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature(header, body, secrets, t - 301, 300s); }) == 401);
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature(header, R"({"id":"evt_2"})", secrets, t, 300s); }) == 401);
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature(header, body, {"whsec-other-0123456789"}, t, 300s); }) == 401);
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature(header, body, {}, t, 300s); }) == 401);
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature("", body, secrets, t, 300s); }) == 401);
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature("t=abc,v1=00", body, secrets, t, 300s); }) == 401);
+    const auto header = mercato::kernel::sign_webhook(body, secrets[0], t);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature(header, body, secrets, t + 300, 300s); }) == 0);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature(header, body, secrets, t + 301, 300s); }) == 401);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature(header, body, secrets, t - 301, 300s); }) == 401);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature(header, R"({"id":"evt_2"})", secrets, t, 300s); }) == 401);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature(header, body, {"whsec-other-0123456789"}, t, 300s); }) == 401);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature(header, body, {}, t, 300s); }) == 401);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature("", body, secrets, t, 300s); }) == 401);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature("t=abc,v1=00", body, secrets, t, 300s); }) == 401);
     // Rotation: the old secret's signature first, the new one's second; a server with either trusts it.
-    const auto both = mercato::payments::sign_webhook(body, "whsec-retired-0123456789", t) + "," +
+    const auto both = mercato::kernel::sign_webhook(body, "whsec-retired-0123456789", t) + "," +
                       header.substr(header.find("v1="));
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature(both, body, secrets, t, 300s); }) == 0);
-    CHECK(status_of([&] { mercato::payments::verify_webhook_signature(both, body, {"whsec-retired-0123456789"}, t, 300s); }) == 0);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature(both, body, secrets, t, 300s); }) == 0);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature(both, body, {"whsec-retired-0123456789"}, t, 300s); }) == 0);
 }

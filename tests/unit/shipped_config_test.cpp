@@ -53,6 +53,8 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.payments_webhook_secrets == defaults.payments_webhook_secrets);
     CHECK(from_file.payments_webhook_tolerance_seconds == defaults.payments_webhook_tolerance_seconds);
     CHECK(from_file.payments_sweep_interval_seconds == defaults.payments_sweep_interval_seconds);
+    CHECK(from_file.shipping_rates_file == defaults.shipping_rates_file);
+    CHECK(from_file.shipping_callback_secrets == defaults.shipping_callback_secrets);
     CHECK(from_file.log_level == defaults.log_level);
     CHECK(from_file.log_format == defaults.log_format);
     CHECK(from_file.features.empty());

@@ -135,7 +135,7 @@ struct Catalog::Impl {
     Product insert_new(soci::session& s, const ProductDraft& d, const std::string& actor) {
         const std::string at = now();
         Product p{kernel::new_id("prd"), d.sku, d.name, d.description, d.price, d.currency, d.stock, std::nullopt, d.tags,
-                  0, 0, at, at};
+                  d.weight_grams, 0, 0, at, at};
         kernel::check_fields(product_problems(p));
         p.category = ensure_category(s, d.category);
         insert_product(s, p);
@@ -238,6 +238,7 @@ Product Catalog::update_product(const std::string& id, const ProductChange& chan
         if (change.currency) p.currency = *change.currency;
         if (change.stock) p.stock = *change.stock;
         if (change.tags) p.tags = *change.tags;
+        if (change.weight_grams) p.weight_grams = *change.weight_grams;
         kernel::check_fields(product_problems(p));
         if (change.category) p.category = impl.ensure_category(s, *change.category);
         p.updated_at = impl.now();

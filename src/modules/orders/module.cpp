@@ -7,8 +7,8 @@
 namespace mercato::orders {
 
 OrdersModule::OrdersModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, catalog::Catalog& catalog,
-                           OrdersSettings settings)
-    : orders_(std::move(db), bus, catalog, settings),
+                           OrdersSettings settings, shipping::Shipping* shipping)
+    : orders_(std::move(db), bus, catalog, settings, shipping),
       sweeper_("cancelling unpaid orders", settings.sweep_interval, [this] {
           if (const auto cancelled = orders_.expire_unpaid()) spdlog::info("cancelled {} unpaid orders", cancelled);
           orders_.forget_old_keys();

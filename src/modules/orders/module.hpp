@@ -16,7 +16,8 @@ namespace mercato::orders {
 class OrdersModule {
 public:
     // Subscribes to the payments and shipping logs this process serves: call before the bus starts.
-    OrdersModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, catalog::Catalog& catalog, OrdersSettings settings);
+    OrdersModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, catalog::Catalog& catalog, OrdersSettings settings,
+                 shipping::Shipping* shipping);
 
     Orders& orders() { return orders_; }
     void register_routes(http::Router& router);

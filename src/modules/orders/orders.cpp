@@ -18,6 +18,7 @@
 #include "modules/orders/domain/order_json.hpp"
 #include "modules/orders/domain/order_rules.hpp"
 #include "modules/orders/store/order_store.hpp"
+#include "modules/shipping/api/shipping.hpp"
 
 namespace mercato::orders {
 
@@ -38,8 +39,9 @@ Problem no_order() { return Problem::not_found("no such order"); }
 }  // namespace
 
 struct Orders::Impl {
-    Impl(std::shared_ptr<kernel::Database> database, kernel::bus::Bus& events, catalog::Catalog& stock, OrdersSettings options)
-        : db(std::move(database)), bus(events), catalog(stock), settings(std::move(options)) {}
+    Impl(std::shared_ptr<kernel::Database> database, kernel::bus::Bus& events, catalog::Catalog& stock, OrdersSettings options,
+         shipping::Shipping* carriage)
+        : db(std::move(database)), bus(events), catalog(stock), settings(std::move(options)), shipping(carriage) {}
 
     kernel::ModuleDb module() const { return db->module("orders"); }
     std::string stamp(std::chrono::system_clock::time_point t) const { return kernel::format_rfc3339(t); }
@@ -81,7 +83,10 @@ struct Orders::Impl {
     }
 
     void shipped(soci::session& s, const std::string& order_id, const std::string& shipping_status) {
-        if (shipping_status == "in_transit") advance(s, order_id, status_processing, status_shipped, "in transit");
+        // A parcel out for delivery is on its way too, should the carrier have missed its in-transit scan.
+        if (shipping_status == "in_transit" || shipping_status == "out_for_delivery") {
+            advance(s, order_id, status_processing, status_shipped, "in transit");
+        }
         if (shipping_status == "delivered") {
             // A parcel may be reported delivered without an in-transit scan first.
             advance(s, order_id, status_processing, status_shipped, "in transit");
@@ -133,7 +138,27 @@ struct Orders::Impl {
         }
     }
 
+    // What the chosen shipping option costs for these lines to this address; 0 without one. Checked
+    // before any stock is reserved, its problems named by the order's own fields.
+    std::int64_t shipping_cost(const NewOrder& request) {
+        if (!request.shipping_option) return 0;
+        if (shipping == nullptr) kernel::check_fields({{"shipping_option", "this shop does not ship; leave it out"}});
+        std::vector<shipping::Item> items;
+        for (const auto& l : request.items) items.push_back({l.product_id, l.quantity});
+        try {
+            return shipping->quote(items, {request.shipping_address.country, request.shipping_address.postal_code}, *request.shipping_option)
+                .amount;
+        } catch (const Problem& e) {
+            std::vector<FieldError> errors = e.errors();
+            for (auto& error : errors) {
+                if (error.field.starts_with("destination")) error.field.replace(0, std::string("destination").size(), "shipping_address");
+            }
+            throw Problem(e.status(), e.title(), e.detail(), std::move(errors));
+        }
+    }
+
     Placed place_claimed(const std::string& user_id, const NewOrder& request, const std::optional<kernel::KeyRequest>& claim) {
+        const std::int64_t shipping_amount = shipping_cost(request);
         const auto t = settings.now();
         Order o;
         o.id = kernel::new_id("ord");
@@ -160,7 +185,7 @@ struct Orders::Impl {
                 o.subtotal += r.price * r.quantity;
             }
             if (!mixed.empty()) throw Problem::unprocessable("all lines of an order share one currency", std::move(mixed));
-            o.shipping_cost = 0;
+            o.shipping_cost = shipping_amount;
             o.total = o.subtotal + o.shipping_cost;
             const OrderEvent placed{1, status_pending, o.created_at, user_id, "placed"};
             o.status = status_pending;
@@ -183,10 +208,12 @@ struct Orders::Impl {
     kernel::bus::Bus& bus;
     catalog::Catalog& catalog;
     OrdersSettings settings;
+    shipping::Shipping* shipping;
 };
 
-Orders::Orders(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, catalog::Catalog& catalog, OrdersSettings settings)
-    : impl_(std::make_unique<Impl>(std::move(db), bus, catalog, std::move(settings))) {}
+Orders::Orders(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, catalog::Catalog& catalog, OrdersSettings settings,
+               shipping::Shipping* shipping)
+    : impl_(std::make_unique<Impl>(std::move(db), bus, catalog, std::move(settings), shipping)) {}
 
 Orders::~Orders() = default;
 

@@ -399,8 +399,8 @@ Payment Payments::confirm_transfer(const std::string& payment_id) {
 WebhookReceipt Payments::receive_webhook(const std::string& provider, const WebhookDelivery& delivery) {
     auto& impl = *impl_;
     if (provider != impl.provider->name()) throw Problem::not_found("this server takes no payments through that provider");
-    const auto unix_now = std::chrono::duration_cast<std::chrono::seconds>(impl.settings.now().time_since_epoch()).count();
-    const auto event = impl.provider->verify_webhook(delivery, {impl.settings.webhook_secrets, impl.settings.webhook_tolerance, unix_now});
+    const auto event = impl.provider->verify_webhook(
+        delivery, kernel::signature_check(impl.settings.webhook_secrets, impl.settings.webhook_tolerance, impl.settings.now()));
     const bool fresh = impl.module().write([&](soci::session& s) {
         if (!record_provider_event(s, provider, event.id, event.type, impl.now())) return false;
         impl.apply(s, event);

@@ -37,6 +37,8 @@ struct Product {
     std::int64_t stock = 0;
     std::optional<std::string> category;  // its slug
     std::vector<std::string> tags;
+    // Grams, for shipping rates; none: the shipping module uses its configured default weight.
+    std::optional<std::int64_t> weight_grams = std::nullopt;
     double rating_avg = 0;
     std::int64_t rating_count = 0;
     std::string created_at;
@@ -52,6 +54,8 @@ struct ProductDraft {
     std::int64_t stock = 0;
     std::optional<std::string> category;  // a slug or a name: a category new to the shop is made
     std::vector<std::string> tags;
+    // Grams, for shipping rates; none: the shipping module uses its configured default weight.
+    std::optional<std::int64_t> weight_grams = std::nullopt;
 };
 
 // Fields left empty keep their value.
@@ -64,6 +68,8 @@ struct ProductChange {
     std::optional<std::int64_t> stock;  // sets the stock; audited as an adjustment
     std::optional<std::optional<std::string>> category;  // an empty inner value takes the product out of its category
     std::optional<std::vector<std::string>> tags;
+    // Grams, for shipping rates; an empty inner value clears it (the shipping module's default weight applies).
+    std::optional<std::optional<std::int64_t>> weight_grams = std::nullopt;
 };
 
 enum class ProductSort { newest, price, price_desc, name };

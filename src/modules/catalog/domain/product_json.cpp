@@ -14,6 +14,7 @@ nlohmann::json product_json(const Product& p) {
             {"stock", p.stock},
             {"category", p.category ? nlohmann::json(*p.category) : nlohmann::json(nullptr)},
             {"tags", p.tags},
+            {"weight_grams", p.weight_grams ? nlohmann::json(*p.weight_grams) : nlohmann::json(nullptr)},
             {"rating_avg", p.rating_avg},
             {"rating_count", p.rating_count},
             {"created_at", p.created_at},

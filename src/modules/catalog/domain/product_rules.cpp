@@ -58,6 +58,10 @@ std::vector<kernel::FieldError> product_problems(Product& p) {
     }
     if (tags.size() > max_tags) errors.push_back({"tags", fmt::format("must be at most {} tags", max_tags)});
     p.tags = std::move(tags);
+    if (p.weight_grams && (*p.weight_grams < min_weight_grams || *p.weight_grams > max_weight_grams)) {
+        errors.push_back({"weight_grams", fmt::format("must be a whole number of grams from {} to {}", min_weight_grams,
+                                                      max_weight_grams)});
+    }
     return errors;
 }
 

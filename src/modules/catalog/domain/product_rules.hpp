@@ -20,6 +20,9 @@ inline constexpr std::size_t max_reason_length = 200;
 // Far above any shop's prices and shelves, far below where 64-bit sums could overflow.
 inline constexpr std::int64_t max_price = 1'000'000'000'000;
 inline constexpr std::int64_t max_stock = 1'000'000'000;
+// A shipping weight, when given: from a gram to a tonne.
+inline constexpr std::int64_t min_weight_grams = 1;
+inline constexpr std::int64_t max_weight_grams = 1'000'000;
 
 // The field errors of a product about to be written (empty when it may be). Tags are normalised to
 // slugs in place, duplicates dropped, so "Gift Idea" and "gift-idea" are one tag.

@@ -85,6 +85,18 @@ ProductQuery product_query(const Request& request) {
     return q;
 }
 
+// A whole number a client may clear: absent, nullopt (the value stays); null, an empty inner value (it
+// is cleared); else the number, or nullopt with the field's error kept in f. Fields::clearable's
+// counterpart for integers.
+std::optional<std::optional<std::int64_t>> clearable_integer(const json& body, Fields& f, const char* name) {
+    const auto it = body.find(name);
+    if (it == body.end()) return std::nullopt;
+    if (it->is_null()) return std::optional<std::int64_t>{};
+    const auto value = f.integer(name);
+    if (!value) return std::nullopt;
+    return std::optional<std::int64_t>{*value};
+}
+
 ProductDraft product_draft(const Request& request) {
     Fields f(http::body_object(request));
     ProductDraft d;
@@ -96,14 +108,17 @@ ProductDraft product_draft(const Request& request) {
     d.stock = f.required_integer("stock");
     d.category = f.optional("category");
     d.tags = f.strings("tags").value_or(std::vector<std::string>{});
+    d.weight_grams = f.integer("weight_grams");  // null or absent: none
     f.check();
     return d;
 }
 
 ProductChange product_change(const Request& request) {
-    Fields f(http::body_object(request));
+    const json& body = http::body_object(request);
+    Fields f(body);
     ProductChange c{f.optional("sku"),  f.optional("name"),    f.optional("description"), f.integer("price"),
-                    f.optional("currency"), f.integer("stock"), f.clearable("category"), f.strings("tags")};
+                    f.optional("currency"), f.integer("stock"), f.clearable("category"), f.strings("tags"),
+                    clearable_integer(body, f, "weight_grams")};
     f.check();
     return c;
 }

@@ -18,7 +18,7 @@ namespace {
 constexpr const char* taken_sku = "a product with this sku exists";
 constexpr const char* product_columns =
     "p.id, p.sku, p.name, p.description, p.price, p.currency, p.stock, p.category, p.tags, p.rating_sum, "
-    "p.rating_count, p.created_at, p.updated_at";
+    "p.rating_count, p.created_at, p.updated_at, p.weight_grams";
 
 Product product_from_row(const soci::row& r) {
     Product p;
@@ -39,16 +39,24 @@ Product product_from_row(const soci::row& r) {
     }
     p.created_at = r.get<std::string>(11);
     p.updated_at = r.get<std::string>(12);
+    if (r.get_indicator(13) != soci::i_null) p.weight_grams = kernel::row_int64(r, 13);
     return p;
 }
 
-// The columns a product's row keeps in another form than the API's: its tags joined, its category nullable.
+// The columns a product's row keeps in another form than the API's: its tags joined, its category and
+// weight nullable.
 struct StoredColumns {
     explicit StoredColumns(const Product& p)
-        : tags(join_tags(p.tags)), category(p.category.value_or("")), category_set(p.category ? soci::i_ok : soci::i_null) {}
+        : tags(join_tags(p.tags)),
+          category(p.category.value_or("")),
+          category_set(p.category ? soci::i_ok : soci::i_null),
+          weight_grams(p.weight_grams.value_or(0)),
+          weight_set(p.weight_grams ? soci::i_ok : soci::i_null) {}
     std::string tags;
     std::string category;
     soci::indicator category_set;
+    std::int64_t weight_grams;
+    soci::indicator weight_set;
 };
 
 void replace_tags(soci::session& session, const Product& p) {
@@ -100,11 +108,11 @@ void insert_product(soci::session& session, const Product& p) {
     kernel::write_unique(session, "catalog_sku", [&] {
         StoredColumns stored(p);
         session << "INSERT INTO catalog.products (id, sku, name, description, price, currency, stock, category, tags, "
-                   "created_at, updated_at) VALUES (:id, :sku, :name, :description, :price, :currency, :stock, :category, "
-                   ":tags, :created, :updated)",
+                   "created_at, updated_at, weight_grams) VALUES (:id, :sku, :name, :description, :price, :currency, "
+                   ":stock, :category, :tags, :created, :updated, :weight)",
             soci::use(p.id), soci::use(p.sku), soci::use(p.name), soci::use(p.description), soci::use(p.price),
             soci::use(p.currency), soci::use(p.stock), soci::use(stored.category, stored.category_set), soci::use(stored.tags),
-            soci::use(p.created_at), soci::use(p.updated_at);
+            soci::use(p.created_at), soci::use(p.updated_at), soci::use(stored.weight_grams, stored.weight_set);
     }, taken_sku);
     replace_tags(session, p);
 }
@@ -113,10 +121,11 @@ void update_product_row(soci::session& session, const Product& p) {
     kernel::write_unique(session, "catalog_sku", [&] {
         StoredColumns stored(p);
         session << "UPDATE catalog.products SET sku = :sku, name = :name, description = :description, price = :price, "
-                   "currency = :currency, category = :category, tags = :tags, updated_at = :updated "
+                   "currency = :currency, category = :category, tags = :tags, weight_grams = :weight, updated_at = :updated "
                    "WHERE id = :id",
             soci::use(p.sku), soci::use(p.name), soci::use(p.description), soci::use(p.price), soci::use(p.currency),
-            soci::use(stored.category, stored.category_set), soci::use(stored.tags), soci::use(p.updated_at), soci::use(p.id);
+            soci::use(stored.category, stored.category_set), soci::use(stored.tags),
+            soci::use(stored.weight_grams, stored.weight_set), soci::use(p.updated_at), soci::use(p.id);
     }, taken_sku);
     replace_tags(session, p);
 }

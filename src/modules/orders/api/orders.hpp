@@ -22,6 +22,10 @@ namespace mercato::catalog {
 class Catalog;
 }
 
+namespace mercato::shipping {
+class Shipping;
+}
+
 namespace mercato::orders {
 
 // Topics of the orders log, keyed by order id.
@@ -141,8 +145,10 @@ struct OrdersSettings {
 // lifecycle forbids, catalog::OutOfStock (409, every short line named) when stock is missing.
 class Orders {
 public:
-    // db must serve the "orders" module (migrations applied); catalog reserves and releases stock.
-    Orders(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, catalog::Catalog& catalog, OrdersSettings settings = {});
+    // db must serve the "orders" module (migrations applied); catalog reserves and releases stock;
+    // shipping, when this process serves it, prices an order's shipping_option.
+    Orders(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, catalog::Catalog& catalog, OrdersSettings settings = {},
+           shipping::Shipping* shipping = nullptr);
     ~Orders();
     Orders(const Orders&) = delete;
     Orders& operator=(const Orders&) = delete;

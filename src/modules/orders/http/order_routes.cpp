@@ -1,6 +1,5 @@
 #include "modules/orders/http/order_routes.hpp"
 
-#include <algorithm>
 #include <cstdint>
 
 #include <fmt/format.h>
@@ -10,6 +9,7 @@
 #include "http/idempotency_header.hpp"
 #include "http/json_fields.hpp"
 #include "http/list_params.hpp"
+#include "http/product_lines.hpp"
 #include "http/router.hpp"
 #include "kernel/problem.hpp"
 #include "modules/orders/api/orders.hpp"
@@ -31,32 +31,10 @@ Viewer viewer_of(const Request& r) {
     return {principal.user_id, principal.role == "admin"};
 }
 
-// [{product_id, quantity}] at body[name], each bad field named with its index.
+// The lines at body[name] as the order's own.
 std::vector<LineRequest> line_list(const json& body, const char* name, std::vector<FieldError>& errors) {
     std::vector<LineRequest> out;
-    const auto it = body.find(name);
-    if (it == body.end() || !it->is_array()) {
-        errors.push_back({name, "must be an array of {product_id, quantity}"});
-        return out;
-    }
-    for (std::size_t i = 0; i < it->size(); ++i) {
-        const json& line = (*it)[i];
-        const std::string at = fmt::format("{}[{}]", name, i);
-        if (!line.is_object()) {
-            errors.push_back({at, "must be an object {product_id, quantity}"});
-            continue;
-        }
-        LineRequest l;
-        const auto id = line.find("product_id");
-        if (id == line.end() || !id->is_string()) errors.push_back({at + ".product_id", "must be a string"});
-        else l.product_id = id->get<std::string>();
-        const auto quantity = line.find("quantity");
-        // Out-of-range whole numbers are left to the order's rules, which name the allowed range.
-        if (quantity == line.end() || !quantity->is_number_integer()) errors.push_back({at + ".quantity", "must be a whole number"});
-        else if (quantity->is_number_unsigned()) l.quantity = static_cast<std::int64_t>(std::min<std::uint64_t>(quantity->get<std::uint64_t>(), INT64_MAX));
-        else l.quantity = quantity->get<std::int64_t>();
-        out.push_back(std::move(l));
-    }
+    for (auto& l : http::product_lines(body, name, errors)) out.push_back({std::move(l.product_id), l.quantity});
     return out;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/webhook_signature.hpp"
 #include "modules/payments/api/payments.hpp"
 
 namespace mercato::payments {
@@ -56,12 +57,6 @@ struct ProviderEvent {
     std::string dispute_reason;
 };
 
-struct WebhookCheck {
-    std::vector<std::string> secrets;
-    std::chrono::seconds tolerance{300};
-    std::int64_t now = 0;  // unix seconds
-};
-
 class PaymentProvider {
 public:
     virtual ~PaymentProvider() = default;
@@ -72,7 +67,7 @@ public:
     virtual std::string open_transfer(const std::string& payment_id, std::int64_t amount, const std::string& currency) = 0;
     virtual RefundOutcome refund(const ProviderRefund& request) = 0;
     // Problem 401 when the signature does not hold; 422 when the body is not an event.
-    virtual ProviderEvent verify_webhook(const WebhookDelivery& delivery, const WebhookCheck& check) = 0;
+    virtual ProviderEvent verify_webhook(const WebhookDelivery& delivery, const kernel::SignatureCheck& check) = 0;
 };
 
 }  // namespace mercato::payments

@@ -7,7 +7,7 @@
 
 #include "kernel/ids.hpp"
 #include "kernel/problem.hpp"
-#include "modules/payments/providers/webhook_signature.hpp"
+#include "kernel/webhook_signature.hpp"
 
 namespace mercato::payments {
 
@@ -54,8 +54,8 @@ std::string SandboxProvider::open_transfer(const std::string&, std::int64_t, con
 
 RefundOutcome SandboxProvider::refund(const ProviderRefund&) { return {true, kernel::new_id("re"), {}}; }
 
-ProviderEvent SandboxProvider::verify_webhook(const WebhookDelivery& delivery, const WebhookCheck& check) {
-    verify_webhook_signature(delivery.header(signature_header), delivery.body, check.secrets, check.now, check.tolerance);
+ProviderEvent SandboxProvider::verify_webhook(const WebhookDelivery& delivery, const kernel::SignatureCheck& check) {
+    kernel::verify_webhook_signature(delivery.header(kernel::signature_header), delivery.body, check.secrets, check.now, check.tolerance);
     const json body = json::parse(delivery.body, nullptr, false);
     std::vector<FieldError> errors;
     if (!body.is_object()) kernel::check_fields({{"body", "must be a JSON event object"}});

@@ -20,7 +20,7 @@ public:
     RefundOutcome refund(const ProviderRefund& request) override;
     // Body: {id, type, created, data: {payment_id?, reference?, amount?, failure_code?, dispute_id?, status?, reason?}};
     // types: payment.succeeded, payment.failed, dispute.created, dispute.updated, dispute.closed.
-    ProviderEvent verify_webhook(const WebhookDelivery& delivery, const WebhookCheck& check) override;
+    ProviderEvent verify_webhook(const WebhookDelivery& delivery, const kernel::SignatureCheck& check) override;
 };
 
 }  // namespace mercato::payments
