@@ -1,13 +1,31 @@
-# Compiles migrations/<module>/*.sql and the OpenAPI document into the binary, so a merchant deploys one file.
+# Compiles migrations/<module>/*.sql, the notification templates and the OpenAPI document into the
+# binary, so a merchant deploys one file.
 file(GLOB_RECURSE MERCATO_MIGRATION_FILES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/migrations/*.sql)
 set(MERCATO_MIGRATIONS_CPP ${CMAKE_BINARY_DIR}/generated/embedded_migrations.cpp)
 add_custom_command(
   OUTPUT ${MERCATO_MIGRATIONS_CPP}
-  COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}/migrations -DOUT=${MERCATO_MIGRATIONS_CPP}
-          -P ${CMAKE_SOURCE_DIR}/cmake/embed_migrations_script.cmake
-  DEPENDS ${MERCATO_MIGRATION_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_migrations_script.cmake
-  COMMENT "Embedding SQL migrations")
+  COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}/migrations -DOUT=${MERCATO_MIGRATIONS_CPP} -DGLOB=*.sql
+          -DFUNCTION=embedded_migration_files -DNAMESPACE=mercato::kernel -DINCLUDE=kernel/migration_source.hpp
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed_tree_script.cmake
+  DEPENDS ${MERCATO_MIGRATION_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_tree_script.cmake
+  COMMENT "Embedding SQL migrations"
+  VERBATIM)
+
+# The notification templates, config/templates/<language>/<kind>.{subject,txt,html}; a folder named
+# in the configuration overrides them file by file.
+file(GLOB_RECURSE MERCATO_TEMPLATE_FILES CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/config/templates/*)
+set(MERCATO_NOTIFICATION_TEMPLATES_CPP ${CMAKE_BINARY_DIR}/generated/notification_templates.cpp)
+add_custom_command(
+  OUTPUT ${MERCATO_NOTIFICATION_TEMPLATES_CPP}
+  COMMAND ${CMAKE_COMMAND} -DROOT=${CMAKE_SOURCE_DIR}/config/templates -DOUT=${MERCATO_NOTIFICATION_TEMPLATES_CPP}
+          -DGLOB=* -DFUNCTION=embedded_template_files -DNAMESPACE=mercato::notifications
+          -DINCLUDE=modules/notifications/templates/template_catalog.hpp
+          -P ${CMAKE_SOURCE_DIR}/cmake/embed_tree_script.cmake
+  DEPENDS ${MERCATO_TEMPLATE_FILES} ${CMAKE_SOURCE_DIR}/cmake/embed_tree_script.cmake
+  COMMENT "Embedding notification templates"
+  VERBATIM)
 
 set(MERCATO_OPENAPI_CPP ${CMAKE_BINARY_DIR}/generated/openapi_document.cpp)
 add_custom_command(

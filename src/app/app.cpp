@@ -15,6 +15,7 @@
 #include "kernel/worker_pool.hpp"
 #include "modules/catalog/module.hpp"
 #include "modules/orders/module.hpp"
+#include "modules/notifications/module.hpp"
 #include "modules/payments/module.hpp"
 #include "modules/shipping/module.hpp"
 #include "modules/users/module.hpp"
@@ -73,6 +74,12 @@ struct App::Parts {
             payments_module = std::make_unique<mercato::payments::PaymentsModule>(
                 db, *bus, orders_module->orders(), config.payments_provider, payments_settings(config));
             payments_module->register_routes(router);
+        }
+        if (std::find(modules.begin(), modules.end(), "notifications") != modules.end()) {
+            if (!users_module) throw std::runtime_error("the notifications module needs the users module");
+            notifications_module =
+                std::make_unique<mercato::notifications::NotificationsModule>(db, *bus, users_module->users(), config);
+            notifications_module->register_routes(router);
         }
     }
 
@@ -160,6 +167,7 @@ struct App::Parts {
     std::unique_ptr<mercato::shipping::ShippingModule> shipping_module;
     std::unique_ptr<mercato::orders::OrdersModule> orders_module;
     std::unique_ptr<mercato::payments::PaymentsModule> payments_module;
+    std::unique_ptr<mercato::notifications::NotificationsModule> notifications_module;
 };
 
 App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations)
@@ -181,7 +189,9 @@ bool App::run(bool handle_signals) {
     if (parts_->catalog_module) parts_->catalog_module->start();
     if (parts_->orders_module) parts_->orders_module->start();
     if (parts_->payments_module) parts_->payments_module->start();
+    if (parts_->notifications_module) parts_->notifications_module->start();
     const bool drained = parts_->server->run();
+    if (parts_->notifications_module) parts_->notifications_module->stop();
     if (parts_->payments_module) parts_->payments_module->stop();
     if (parts_->orders_module) parts_->orders_module->stop();
     if (parts_->catalog_module) parts_->catalog_module->stop();
@@ -199,6 +209,9 @@ kernel::bus::Bus& App::bus() { return *parts_->bus; }
 users::Users* App::users() { return parts_->users_module ? &parts_->users_module->users() : nullptr; }
 catalog::Catalog* App::catalog() { return parts_->catalog_module ? &parts_->catalog_module->catalog() : nullptr; }
 orders::Orders* App::orders() { return parts_->orders_module ? &parts_->orders_module->orders() : nullptr; }
+notifications::Notifications* App::notifications() {
+    return parts_->notifications_module ? &parts_->notifications_module->notifications() : nullptr;
+}
 shipping::Shipping* App::shipping() { return parts_->shipping_module ? &parts_->shipping_module->shipping() : nullptr; }
 payments::Payments* App::payments() { return parts_->payments_module ? &parts_->payments_module->payments() : nullptr; }
 void App::set_authenticator(http::Authenticator authenticate) { parts_->server->set_authenticator(std::move(authenticate)); }

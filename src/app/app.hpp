@@ -44,6 +44,10 @@ namespace mercato::shipping {
 class Shipping;
 }
 
+namespace mercato::notifications {
+class Notifications;
+}
+
 namespace mercato::app {
 
 class App {
@@ -77,6 +81,8 @@ public:
     payments::Payments* payments();
     // The shipping module, or nullptr when the migrations given leave it out.
     shipping::Shipping* shipping();
+    // The notifications module, or nullptr when the migrations given leave it out.
+    notifications::Notifications* notifications();
     // Resolves bearer tokens for every request (the users module's token verifier; tests use their own).
     void set_authenticator(http::Authenticator authenticate);
     const kernel::Config& config() const;

@@ -159,6 +159,28 @@ void read_orders(const toml::table& t, Config& cfg) {
     read(t, "orders", "sweep_interval_seconds", cfg.orders_sweep_interval_seconds);
 }
 
+void read_notifications(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "notifications",
+                        {"language", "templates_dir", "shop_name", "smtp_host", "smtp_port", "smtp_from", "smtp_username",
+                         "smtp_password", "smtp_tls", "smtp_timeout_ms", "webhook_urls", "webhook_secret", "max_attempts",
+                         "backoff_initial_ms", "backoff_max_ms"});
+    read(t, "notifications", "language", cfg.notifications_language);
+    read(t, "notifications", "templates_dir", cfg.notifications_templates_dir);
+    read(t, "notifications", "shop_name", cfg.notifications_shop_name);
+    read(t, "notifications", "smtp_host", cfg.smtp_host);
+    read(t, "notifications", "smtp_port", cfg.smtp_port);
+    read(t, "notifications", "smtp_from", cfg.smtp_from);
+    read(t, "notifications", "smtp_username", cfg.smtp_username);
+    read(t, "notifications", "smtp_password", cfg.smtp_password);
+    read(t, "notifications", "smtp_tls", cfg.smtp_tls);
+    read(t, "notifications", "smtp_timeout_ms", cfg.smtp_timeout_ms);
+    read_strings(t, "notifications", "webhook_urls", cfg.notifications_webhook_urls);
+    read(t, "notifications", "webhook_secret", cfg.notifications_webhook_secret);
+    read(t, "notifications", "max_attempts", cfg.notifications_max_attempts);
+    read(t, "notifications", "backoff_initial_ms", cfg.notifications_backoff_initial_ms);
+    read(t, "notifications", "backoff_max_ms", cfg.notifications_backoff_max_ms);
+}
+
 void read_shipping(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "shipping", {"rates_file", "callback_secrets"});
     read(t, "shipping", "rates_file", cfg.shipping_rates_file);
@@ -226,7 +248,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
     }
     try {
         reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "catalog", "orders",
-                                       "payments", "shipping", "log", "features"});
+                                       "payments", "shipping", "notifications", "log", "features"});
         if (const auto* t = section(root, "database")) read_database(*t, cfg);
         if (const auto* t = section(root, "server")) read_server(*t, cfg);
         if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
@@ -237,6 +259,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
         if (const auto* t = section(root, "orders")) read_orders(*t, cfg);
         if (const auto* t = section(root, "payments")) read_payments(*t, cfg);
         if (const auto* t = section(root, "shipping")) read_shipping(*t, cfg);
+        if (const auto* t = section(root, "notifications")) read_notifications(*t, cfg);
         if (const auto* t = section(root, "log")) read_log(*t, cfg);
         if (const auto* t = section(root, "features")) read_features(*t, cfg);
     } catch (const ConfigError& e) {
@@ -266,6 +289,8 @@ void apply_environment(Config& cfg, const Getenv& getenv) {
     if (auto v = env("MERCATO_LOG_FORMAT")) cfg.log_format = *v;
     if (auto v = env("MERCATO_PAYMENTS_WEBHOOK_SECRETS")) cfg.payments_webhook_secrets = split_list(*v);
     if (auto v = env("MERCATO_SHIPPING_CALLBACK_SECRETS")) cfg.shipping_callback_secrets = split_list(*v);
+    if (auto v = env("MERCATO_SMTP_PASSWORD")) cfg.smtp_password = *v;
+    if (auto v = env("MERCATO_NOTIFICATIONS_WEBHOOK_SECRET")) cfg.notifications_webhook_secret = *v;
 }
 
 void validate(const Config& cfg) {
@@ -311,6 +336,24 @@ void validate(const Config& cfg) {
     if (cfg.payments_sweep_interval_seconds < 1) throw ConfigError("payments.sweep_interval_seconds must be at least 1");
     for (const auto& secret : cfg.payments_webhook_secrets) {
         if (secret.size() < 16) throw ConfigError("payments.webhook_secrets: each secret must be at least 16 characters");
+    }
+    if (cfg.notifications_language.empty()) throw ConfigError("notifications.language must not be empty");
+    if (cfg.smtp_tls != "off" && cfg.smtp_tls != "starttls" && cfg.smtp_tls != "tls") {
+        throw ConfigError(fmt::format("notifications.smtp_tls '{}' is not off, starttls or tls", cfg.smtp_tls));
+    }
+    if (cfg.smtp_port < 1 || cfg.smtp_port > 65535) throw ConfigError("notifications.smtp_port must be 1 to 65535");
+    if (!cfg.smtp_host.empty() && cfg.smtp_from.empty()) {
+        throw ConfigError("notifications.smtp_from must name the sender when notifications.smtp_host is set");
+    }
+    if (cfg.smtp_timeout_ms < 100) throw ConfigError("notifications.smtp_timeout_ms must be at least 100");
+    if (!cfg.notifications_webhook_urls.empty() && cfg.notifications_webhook_secret.size() < 16) {
+        throw ConfigError("notifications.webhook_secret must be at least 16 characters when webhook_urls are set");
+    }
+    if (cfg.notifications_max_attempts < 1 || cfg.notifications_max_attempts > 20) {
+        throw ConfigError("notifications.max_attempts must be 1 to 20");
+    }
+    if (cfg.notifications_backoff_initial_ms < 10 || cfg.notifications_backoff_max_ms < cfg.notifications_backoff_initial_ms) {
+        throw ConfigError("notifications.backoff_initial_ms must be at least 10 and no more than notifications.backoff_max_ms");
     }
     for (const auto& secret : cfg.shipping_callback_secrets) {
         if (secret.size() < 16) throw ConfigError("shipping.callback_secrets: each secret must be at least 16 characters");

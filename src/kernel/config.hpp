@@ -87,6 +87,24 @@ struct Config {
     // and the secrets that sign carriers' tracking callbacks (several during a rotation; none refuses them).
     std::string shipping_rates_file;
     std::vector<std::string> shipping_callback_secrets;
+    // The notifications module: the templates' language and folder ("" for the built-in ones), the
+    // shop's name in messages, the SMTP server (no host: emails are written to the log instead), the
+    // shop's webhook endpoints and their signing secret, and how failed deliveries are retried.
+    std::string notifications_language = "en";
+    std::string notifications_templates_dir;
+    std::string notifications_shop_name = "Mercato";
+    std::string smtp_host;
+    int smtp_port = 587;
+    std::string smtp_from;
+    std::string smtp_username;
+    std::string smtp_password;
+    std::string smtp_tls = "starttls";  // off | starttls | tls
+    int smtp_timeout_ms = 10'000;
+    std::vector<std::string> notifications_webhook_urls;
+    std::string notifications_webhook_secret;
+    int notifications_max_attempts = 6;
+    int notifications_backoff_initial_ms = 2'000;
+    int notifications_backoff_max_ms = 300'000;
 
     std::string log_level = "info";
     std::string log_format = "text";
@@ -107,7 +125,8 @@ void apply_config_file(Config& cfg, const std::string& path);
 
 // Overlays MERCATO_DB, MERCATO_PORT, MERCATO_LOG_LEVEL, MERCATO_LOG_FORMAT,
 // MERCATO_PAYMENTS_WEBHOOK_SECRETS and MERCATO_SHIPPING_CALLBACK_SECRETS (comma-separated, replacing
-// the file's list, so secrets need not sit in a file).
+// the file's list), MERCATO_SMTP_PASSWORD and MERCATO_NOTIFICATIONS_WEBHOOK_SECRET, so secrets need
+// not sit in a file.
 void apply_environment(Config& cfg, const Getenv& getenv);
 
 // Checks cross-field rules and value ranges once all sources are applied.

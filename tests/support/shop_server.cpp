@@ -10,12 +10,13 @@ namespace mercato::test {
 
 using nlohmann::json;
 
-ShopServer::ShopServer(std::unique_ptr<TestDatabase> database, const std::function<void(kernel::Config&)>& adjust)
+ShopServer::ShopServer(std::unique_ptr<TestDatabase> database, const std::function<void(kernel::Config&)>& adjust,
+                       std::function<void(http::Router&)> extra_routes)
     : db(std::move(database)) {
     auto config = test_config(db->url());
     config.payments_webhook_secrets = {shop_webhook_secret};
     if (adjust) adjust(config);
-    app = std::make_unique<RunningApp>(AppSetup{config, kernel::embedded_migrations(), true, {}, {}});
+    app = std::make_unique<RunningApp>(AppSetup{config, kernel::embedded_migrations(), true, std::move(extra_routes), {}});
     app->app().users()->create_admin("admin@example.com", shop_password);
     HttpClient c = client();
     admin = bearer(c, "admin@example.com", false);

@@ -20,8 +20,9 @@ inline constexpr const char* shop_password = "correct horse battery";
 inline constexpr const char* shop_webhook_secret = "whsec-test-0123456789abcdef";
 
 struct ShopServer {
-    // adjust changes the test configuration before the server starts.
-    explicit ShopServer(std::unique_ptr<TestDatabase> database, const std::function<void(kernel::Config&)>& adjust = {});
+    // adjust changes the test configuration before the server starts; extra_routes are test-only routes.
+    explicit ShopServer(std::unique_ptr<TestDatabase> database, const std::function<void(kernel::Config&)>& adjust = {},
+                        std::function<void(http::Router&)> extra_routes = {});
 
     HttpClient client() const { return HttpClient(app->port()); }
 

@@ -134,6 +134,23 @@ sweep_interval_seconds = 15
 rates_file = "/etc/mercato/rates.toml"
 callback_secrets = ["carrier-secret-0123456789"]
 
+[notifications]
+language = "de"
+templates_dir = "/etc/mercato/templates"
+shop_name = "Kaffeehaus"
+smtp_host = "mail.example.com"
+smtp_port = 465
+smtp_from = "Kaffeehaus <shop@example.com>"
+smtp_username = "shop"
+smtp_password = "hunter2-hunter2"
+smtp_tls = "tls"
+smtp_timeout_ms = 5000
+webhook_urls = ["https://hooks.example.com/mercato"]
+webhook_secret = "notify-secret-0123456789"
+max_attempts = 4
+backoff_initial_ms = 500
+backoff_max_ms = 60000
+
 [log]
 level = "debug"
 format = "json"
@@ -187,6 +204,21 @@ new_checkout = "25%"
     CHECK(cfg.payments_sweep_interval_seconds == 15);
     CHECK(cfg.shipping_rates_file == "/etc/mercato/rates.toml");
     CHECK(cfg.shipping_callback_secrets == std::vector<std::string>{"carrier-secret-0123456789"});
+    CHECK(cfg.notifications_language == "de");
+    CHECK(cfg.notifications_templates_dir == "/etc/mercato/templates");
+    CHECK(cfg.notifications_shop_name == "Kaffeehaus");
+    CHECK(cfg.smtp_host == "mail.example.com");
+    CHECK(cfg.smtp_port == 465);
+    CHECK(cfg.smtp_from == "Kaffeehaus <shop@example.com>");
+    CHECK(cfg.smtp_username == "shop");
+    CHECK(cfg.smtp_password == "hunter2-hunter2");
+    CHECK(cfg.smtp_tls == "tls");
+    CHECK(cfg.smtp_timeout_ms == 5000);
+    CHECK(cfg.notifications_webhook_urls == std::vector<std::string>{"https://hooks.example.com/mercato"});
+    CHECK(cfg.notifications_webhook_secret == "notify-secret-0123456789");
+    CHECK(cfg.notifications_max_attempts == 4);
+    CHECK(cfg.notifications_backoff_initial_ms == 500);
+    CHECK(cfg.notifications_backoff_max_ms == 60000);
 
     CHECK(cfg.log_level == "debug");
     CHECK(cfg.log_format == "json");
@@ -328,6 +360,14 @@ TEST_CASE("MERCATO_SHIPPING_CALLBACK_SECRETS replaces the file's carrier secrets
     CHECK(cfg.shipping_callback_secrets == std::vector<std::string>{"carrier-secret-0123456789"});
 }
 
+TEST_CASE("MERCATO_SMTP_PASSWORD and MERCATO_NOTIFICATIONS_WEBHOOK_SECRET keep notification secrets out of the file") {
+    Config cfg = load("[notifications]\nsmtp_password = \"from-file\"\n");
+    apply_environment(cfg, fake_env({{"MERCATO_SMTP_PASSWORD", "from-env"},
+                                     {"MERCATO_NOTIFICATIONS_WEBHOOK_SECRET", "notify-secret-0123456789"}}));
+    CHECK(cfg.smtp_password == "from-env");
+    CHECK(cfg.notifications_webhook_secret == "notify-secret-0123456789");
+}
+
 TEST_CASE("an empty environment variable counts as unset") {
     Config cfg;
     cfg.port = 9000;
@@ -462,7 +502,7 @@ TEST_CASE("validation refuses reservations or payment windows that end at once, 
     refused([](Config& c) { c.orders_sweep_interval_seconds = 0; }, "orders.sweep_interval_seconds");
 }
 
-TEST_CASE("validation refuses a payments provider without a name, webhook windows out of range, short secrets and a sweeper that never waits") {
+TEST_CASE("validation refuses unusable payments, shipping and notifications settings: no provider, windows out of range, short secrets, a mail server without a sender, backoff upside down") {
     auto refused = [](auto change, const char* key) {
         Config cfg;
         change(cfg);
@@ -474,6 +514,14 @@ TEST_CASE("validation refuses a payments provider without a name, webhook window
     refused([](Config& c) { c.payments_sweep_interval_seconds = 0; }, "payments.sweep_interval_seconds");
     refused([](Config& c) { c.payments_webhook_secrets = {"long-enough-secret-0123", "short"}; }, "payments.webhook_secrets");
     refused([](Config& c) { c.shipping_callback_secrets = {"short"}; }, "shipping.callback_secrets");
+    refused([](Config& c) { c.smtp_tls = "ssl"; }, "notifications.smtp_tls");
+    refused([](Config& c) { c.smtp_port = 0; }, "notifications.smtp_port");
+    refused([](Config& c) { c.smtp_host = "mail.example.com"; }, "notifications.smtp_from");
+    refused([](Config& c) { c.notifications_webhook_urls = {"https://hooks.example.com"}; }, "notifications.webhook_secret");
+    refused([](Config& c) { c.notifications_max_attempts = 0; }, "notifications.max_attempts");
+    refused([](Config& c) { c.notifications_backoff_initial_ms = 5000; c.notifications_backoff_max_ms = 1000; },
+            "notifications.backoff_initial_ms");
+    refused([](Config& c) { c.notifications_language = ""; }, "notifications.language");
 
     Config edges;
     edges.payments_webhook_tolerance_seconds = 3600;

@@ -55,6 +55,18 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.payments_sweep_interval_seconds == defaults.payments_sweep_interval_seconds);
     CHECK(from_file.shipping_rates_file == defaults.shipping_rates_file);
     CHECK(from_file.shipping_callback_secrets == defaults.shipping_callback_secrets);
+    CHECK(from_file.notifications_language == defaults.notifications_language);
+    CHECK(from_file.notifications_templates_dir == defaults.notifications_templates_dir);
+    CHECK(from_file.notifications_shop_name == defaults.notifications_shop_name);
+    CHECK(from_file.smtp_host == defaults.smtp_host);
+    CHECK(from_file.smtp_port == defaults.smtp_port);
+    CHECK(from_file.smtp_from == defaults.smtp_from);
+    CHECK(from_file.smtp_tls == defaults.smtp_tls);
+    CHECK(from_file.smtp_timeout_ms == defaults.smtp_timeout_ms);
+    CHECK(from_file.notifications_webhook_urls == defaults.notifications_webhook_urls);
+    CHECK(from_file.notifications_max_attempts == defaults.notifications_max_attempts);
+    CHECK(from_file.notifications_backoff_initial_ms == defaults.notifications_backoff_initial_ms);
+    CHECK(from_file.notifications_backoff_max_ms == defaults.notifications_backoff_max_ms);
     CHECK(from_file.log_level == defaults.log_level);
     CHECK(from_file.log_format == defaults.log_format);
     CHECK(from_file.features.empty());

@@ -162,8 +162,8 @@ struct Shipping::Impl {
     }
 
     void publish(soci::session& s, const Tracking& t, const TrackingEvent& e) {
-        json payload{{"order_id", t.order_id}, {"shipment_id", t.shipment_id}, {"tracking_number", t.tracking_number},
-                     {"carrier", t.carrier},   {"status", e.status},           {"at", e.at}};
+        json payload{{"order_id", t.order_id}, {"user_id", t.user_id}, {"shipment_id", t.shipment_id},
+                     {"tracking_number", t.tracking_number}, {"carrier", t.carrier}, {"status", e.status}, {"at", e.at}};
         if (!e.location.empty()) payload["location"] = e.location;
         bus.publish(s, {topic_updated, t.order_id, payload.dump()});
     }

@@ -27,7 +27,7 @@ namespace mercato::shipping {
 class Carrier;
 
 // The shipping log, keyed by order id:
-// {order_id, shipment_id, tracking_number, carrier, status, location?, at}
+// {order_id, user_id, shipment_id, tracking_number, carrier, status, location?, at}
 inline constexpr const char* topic_updated = "shipping.updated";
 
 // A shipment's states, in the order a parcel passes them; "exception" may come from any but delivered.
