@@ -32,6 +32,7 @@ bench: build
 	scripts/with-postgres.sh bench/catalog_reads.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/orders_place.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/payments_checkout.sh $(BUILD_DIR)
+	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/analytics_ingest.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

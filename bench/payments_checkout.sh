@@ -185,6 +185,7 @@ LUA
 } >"$tmp/checkout.lua"
 
 declare -A port_of admin_token seed_s topup_s db_url
+sqlite_modules=(orders payments)   # the files db_count attaches on SQLite
 
 # start_payments_shop BACKEND DB_URL: the shop (start_shop) and its data file for the wrk scripts,
 # the customers' tokens and every product ($tmp/BACKEND-shop.lua).
@@ -245,32 +246,6 @@ place_pending() {
     } >"$tmp/pending-$backend-$2.lua"
     placed_orders=$(($(wc -l <"$tmp/pending-$backend-$2.lua") - 2))
     place_s=$(elapsed_s "$started")
-}
-
-# db_count BACKEND SQL: the number SQL selects, asked of the run's database directly: psql on
-# PostgreSQL; on SQLite the sqlite3 shell (python3's sqlite3 module without it) with the orders and
-# payments files attached under their module's names.
-db_count() {
-    local n module attach=()
-    if [[ $1 == postgresql ]]; then
-        n=$(psql -Atq "${db_url[$1]}" -c "$2")
-    elif command -v sqlite3 >/dev/null; then
-        for module in orders payments; do
-            attach+=(-cmd "ATTACH DATABASE '$tmp/data/$module.db' AS $module")
-        done
-        n=$(sqlite3 -cmd ".timeout 10000" "${attach[@]}" :memory: "$2")
-    else
-        n=$(python3 - "$tmp/data" "$2" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(":memory:", timeout=10)
-for module in ("orders", "payments"):
-    db.execute("ATTACH DATABASE ? AS " + module, (f"{sys.argv[1]}/{module}.db",))
-print(db.execute(sys.argv[2]).fetchone()[0])
-PY
-        )
-    fi
-    [[ $n =~ ^[0-9]+$ ]] || die "$1: could not count: $2"
-    echo "$n"
 }
 
 mkdir "$tmp/data"
@@ -378,11 +353,7 @@ for backend in "${backends[@]}"; do
     given_up+="${given_up:+, }$backend $letters"
 done
 
-if command -v sqlite3 >/dev/null; then
-    sqlite_reader="the sqlite3 shell"
-else
-    sqlite_reader="python3's sqlite3 module"
-fi
+sqlite_reader=$(sqlite_client)
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
 
 section="$tmp/section.md"

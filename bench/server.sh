@@ -138,13 +138,29 @@ sign_in() {
         sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
 }
 
+# config_set FILE SECTION KEY VALUE: KEY of [SECTION] in the TOML FILE (a line of its own there, as
+# in the shipped file) becomes VALUE; the same key of other sections stays. Fails when it is not there.
+config_set() {
+    awk -v section="[$2]" -v key="$3" -v value="$4" '
+        /^\[/ {in_section = ($0 == section)}
+        in_section && $1 == key && $2 == "=" {
+            comment = match($0, /[ \t]+#/) ? substr($0, RSTART) : ""
+            $0 = key " = " value comment
+            found = 1
+        }
+        {print}
+        END {exit !found}' "$1" >"$1.new" || {
+        rm -f "$1.new"
+        die "no $3 in [$2] of $1"
+    }
+    mv "$1.new" "$1"
+}
+
 # bench_config FILE: the shipped configuration but for the per-client rate limits, which would stop a
 # load generator at once.
 bench_config() {
     cp "$bench_dir/../config/mercato.toml" "$1"
-    sed -i '/^\[rate_limit\]/,/^\[/ s/^enabled = true/enabled = false/' "$1"   # no other section's switch
-    awk '/^\[/ {in_rl = ($0 == "[rate_limit]")} in_rl && /^enabled = false/ {found = 1} END {exit !found}' "$1" ||
-        die "could not turn rate limits off in the bench config"
+    config_set "$1" rate_limit enabled false
 }
 
 # Runs the rest of the script from DIR with MERCATO_* cleared, so neither a config/mercato.toml in the
@@ -160,31 +176,38 @@ isolate_in() {
 }
 
 # stop_backends: the end of a run that served one Mercato per backend: stops every server in the
-# caller's mercato_pid map (BACKEND -> pid), drops the PostgreSQL database pg_db made for the run
-# (when set; pg_url names the cluster), and removes the run's folder $tmp.
+# caller's mercato_pid map (BACKEND -> pid), drops every PostgreSQL database make_pg_database made
+# for the run (pg_url names the cluster), and removes the run's folder $tmp.
 stop_backends() {
-    local backend
+    local backend db
     for backend in "${!mercato_pid[@]}"; do
         stop_server "mercato ($backend)" "${mercato_pid[$backend]}"
     done
-    if [[ -n ${pg_db:-} ]]; then
-        psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true
-    fi
+    for db in ${pg_made[@]+"${pg_made[@]}"}; do
+        psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+    done
     cd /
     rm -rf "$tmp"
 }
 
-# interleaved_wrk_rounds: runs wrk (WRK_ARGS) on every urls[t], labelled targets[t], ROUNDS times.
+# interleaved_wrk_rounds: runs wrk (WRK_ARGS) on every urls[t], labelled targets[t], ROUNDS times;
+# a target the caller gives a header of its own in headers[t] (a bearer token) sends it too.
 # Every round starts at a different target, so drift (thermal, background load) is spread evenly
 # instead of hitting one target; servers not under load idle. Fills the caller's associative arrays
-# rps[t,round], p50[t,round], p99[t,round] and bad[t] (socket errors and non-2xx answers).
+# rps[t,round], p50[t,round], p99[t,round] and bad[t] (socket errors and non-2xx answers); wrk's
+# report of each run stays in $tmp/wrk-T-ROUND.txt.
 interleaved_wrk_rounds() {
     local round k t out r l50 l99 errors
+    local -a header
     for ((round = 0; round < ROUNDS; round++)); do
         for ((k = 0; k < ${#targets[@]}; k++)); do
             t=$(((round + k) % ${#targets[@]}))
             out="$tmp/wrk-$t-$round.txt"
-            wrk "${WRK_ARGS[@]}" "${urls[t]}" >"$out"
+            header=()
+            if [[ -n ${headers[t]:-} ]]; then
+                header=(-H "${headers[t]}")
+            fi
+            wrk "${WRK_ARGS[@]}" "${header[@]}" "${urls[t]}" >"$out"
             read -r r l50 l99 errors < <(wrk_summary "$out") || die "could not parse wrk output for ${targets[t]}: $out"
             rps[$t,$round]=$r
             p50[$t,$round]=$l50
@@ -208,9 +231,10 @@ choose_backends() {
 }
 
 # make_pg_database NAME: a fresh database NAME beside pg_url (at "${pg_url%/*}/$pg_db"), dropped by
-# stop_backends; sets pg_db and pg_version (the server's).
+# stop_backends (a run may make several); sets pg_db and pg_version (the server's).
 make_pg_database() {
     pg_db=$1
+    pg_made+=("$1")   # before it exists: an interrupted CREATE leaves nothing behind either
     psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
     pg_version=$(psql -Atq "$pg_url" -c "SHOW server_version" | awk '{print $1}')
 }
@@ -218,6 +242,52 @@ make_pg_database() {
 # elapsed_s STARTED: the seconds since STARTED (`date +%s.%N`), to a tenth.
 elapsed_s() {
     awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'
+}
+
+# db_sql BACKEND SQL: runs SQL (one statement) on the backend's database itself and prints what it
+# selects, a row a line, columns |-separated: psql on PostgreSQL; on SQLite the sqlite3 shell (python3's
+# sqlite3 module without it) with the module files the caller names in sqlite_modules attached under
+# their module's names, as Mercato does, so the same SQL runs on both. The caller's db_url map
+# (BACKEND -> the --db URL served) tells them apart.
+db_sql() {
+    local dir module attach=()
+    if [[ ${db_url[$1]} != sqlite:* ]]; then
+        psql -Atq "${db_url[$1]}" -c "$2"
+        return
+    fi
+    dir=${db_url[$1]#sqlite:}
+    if command -v sqlite3 >/dev/null; then
+        for module in "${sqlite_modules[@]}"; do
+            attach+=(-cmd "ATTACH DATABASE '$dir/$module.db' AS $module")
+        done
+        sqlite3 -cmd ".timeout 10000" "${attach[@]}" :memory: "$2"
+    else
+        python3 - "$dir" "$2" "${sqlite_modules[@]}" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(":memory:", timeout=10, isolation_level=None)
+for module in sys.argv[3:]:
+    db.execute("ATTACH DATABASE ? AS " + module, (f"{sys.argv[1]}/{module}.db",))
+for row in db.execute(sys.argv[2]):
+    print("|".join("" if value is None else str(value) for value in row))
+PY
+    fi
+}
+
+# db_count BACKEND SQL: the number SQL selects, asked of the run's database directly (db_sql).
+db_count() {
+    local n
+    n=$(db_sql "$1" "$2") || true
+    [[ $n =~ ^[0-9]+$ ]] || die "$1: could not count: $2"
+    echo "$n"
+}
+
+# sqlite_client: what db_sql runs SQL with on SQLite, for the record.
+sqlite_client() {
+    if command -v sqlite3 >/dev/null; then
+        echo "the sqlite3 shell"
+    else
+        echo "python3's sqlite3 module"
+    fi
 }
 
 # The shop the orders and payments benches buy from, one Mercato per backend. Their callers set
@@ -293,10 +363,36 @@ lua_data() {
     } >"$file"
 }
 
-# start_shop BACKEND DB_URL PRODUCTS: loads PRODUCTS demo products and an admin into DB_URL, serves
-# them, signs in the admin and CUSTOMERS customers, and gives every product TOPUP more units. Writes
-# the products with their stock before that ($tmp/products-BACKEND.txt, "ID STOCK" a line) and the
-# customers' tokens ($tmp/tokens-BACKEND.txt, one a line), then waits for the event bus to handle
+# serve_with_admin BACKEND DB_URL [CONFIG]: creates the admin (ADMIN_EMAIL, PASSWORD) in DB_URL, which
+# applies its migrations first, serves DB_URL with CONFIG ($tmp/bench.toml when not given; its log
+# $tmp/mercato-BACKEND.log) and signs the admin in. The caller sets mercato_bin, tmp, ADMIN_EMAIL and
+# PASSWORD, and declares the associative arrays mercato_pid, port_of and admin_token (BACKEND -> value).
+serve_with_admin() {
+    local backend=$1 db=$2 config=${3:-$tmp/bench.toml} port
+    "$mercato_bin" users create-admin --email "$ADMIN_EMAIL" --password "$PASSWORD" --config "$config" \
+        --db "$db" >"$tmp/admin-$backend.log" 2>&1 || {
+        tail -n 20 "$tmp/admin-$backend.log" >&2
+        die "could not create the admin on $backend"
+    }
+
+    # Picked only now, so it cannot collide with a server already listening.
+    port=$(free_port)
+    "$mercato_bin" serve --config "$config" --db "$db" --port "$port" >"$tmp/mercato-$backend.log" 2>&1 &
+    # An element of the caller's map, set by name: the scripts serving one Mercato keep mercato_pid a
+    # plain variable, and shellcheck would take it for an array there too.
+    declare -g "mercato_pid[$backend]=$!"
+    port_of[$backend]=$port
+    wait_ready "mercato ($backend)" "${mercato_pid[$backend]}" "$port" /readyz "$tmp/mercato-$backend.log"
+
+    # The tokens live 15 minutes, longer than the whole bench.
+    admin_token[$backend]=$(sign_in "$port" "$ADMIN_EMAIL" "$PASSWORD")
+    [[ -n ${admin_token[$backend]} ]] || die "$backend: could not sign in as $ADMIN_EMAIL"
+}
+
+# start_shop BACKEND DB_URL PRODUCTS: loads PRODUCTS demo products into DB_URL, serves them with an
+# admin (serve_with_admin), signs in CUSTOMERS customers, and gives every product TOPUP more units.
+# Writes the products with their stock before that ($tmp/products-BACKEND.txt, "ID STOCK" a line) and
+# the customers' tokens ($tmp/tokens-BACKEND.txt, one a line), then waits for the event bus to handle
 # what all that published.
 start_shop() {
     local backend=$1 db=$2 products=$3 port started i email token id ids=()
@@ -307,24 +403,8 @@ start_shop() {
         die "could not load $products demo products on $backend"
     }
     seed_s[$backend]=$(elapsed_s "$started")
-    "$mercato_bin" users create-admin --email "$ADMIN_EMAIL" --password "$PASSWORD" --config "$tmp/bench.toml" \
-        --db "$db" >>"$tmp/seed-$backend.log" 2>&1 || {
-        tail -n 20 "$tmp/seed-$backend.log" >&2
-        die "could not create the admin on $backend"
-    }
-
-    # Picked only now, so it cannot collide with a server already listening.
-    port=$(free_port)
-    "$mercato_bin" serve --config "$tmp/bench.toml" --db "$db" --port "$port" >"$tmp/mercato-$backend.log" 2>&1 &
-    # An element of the caller's map, set by name: the scripts serving one Mercato keep mercato_pid a
-    # plain variable, and shellcheck would take it for an array there too.
-    declare -g "mercato_pid[$backend]=$!"
-    port_of[$backend]=$port
-    wait_ready "mercato ($backend)" "${mercato_pid[$backend]}" "$port" /readyz "$tmp/mercato-$backend.log"
-
-    # The tokens live 15 minutes, longer than the whole bench.
-    admin_token[$backend]=$(sign_in "$port" "$ADMIN_EMAIL" "$PASSWORD")
-    [[ -n ${admin_token[$backend]} ]] || die "$backend: could not sign in as $ADMIN_EMAIL"
+    serve_with_admin "$backend" "$db"
+    port=${port_of[$backend]}
     : >"$tmp/tokens-$backend.txt"
     for ((i = 1; i <= CUSTOMERS; i++)); do
         email="buyer$i@bench.example"

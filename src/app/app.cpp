@@ -13,6 +13,7 @@
 #include "kernel/metrics.hpp"
 #include "kernel/migrations.hpp"
 #include "kernel/worker_pool.hpp"
+#include "modules/analytics/module.hpp"
 #include "modules/catalog/module.hpp"
 #include "modules/orders/module.hpp"
 #include "modules/notifications/module.hpp"
@@ -74,6 +75,12 @@ struct App::Parts {
             payments_module = std::make_unique<mercato::payments::PaymentsModule>(
                 db, *bus, orders_module->orders(), config.payments_provider, payments_settings(config));
             payments_module->register_routes(router);
+        }
+        if (std::find(modules.begin(), modules.end(), "analytics") != modules.end()) {
+            mercato::analytics::AnalyticsSettings settings;
+            settings.retention_days = config.analytics_retention_days;
+            analytics_module = std::make_unique<mercato::analytics::AnalyticsModule>(db, *bus, settings);
+            analytics_module->register_routes(router);
         }
         if (std::find(modules.begin(), modules.end(), "notifications") != modules.end()) {
             if (!users_module) throw std::runtime_error("the notifications module needs the users module");
@@ -168,6 +175,7 @@ struct App::Parts {
     std::unique_ptr<mercato::orders::OrdersModule> orders_module;
     std::unique_ptr<mercato::payments::PaymentsModule> payments_module;
     std::unique_ptr<mercato::notifications::NotificationsModule> notifications_module;
+    std::unique_ptr<mercato::analytics::AnalyticsModule> analytics_module;
 };
 
 App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations)
@@ -190,7 +198,9 @@ bool App::run(bool handle_signals) {
     if (parts_->orders_module) parts_->orders_module->start();
     if (parts_->payments_module) parts_->payments_module->start();
     if (parts_->notifications_module) parts_->notifications_module->start();
+    if (parts_->analytics_module) parts_->analytics_module->start();
     const bool drained = parts_->server->run();
+    if (parts_->analytics_module) parts_->analytics_module->stop();
     if (parts_->notifications_module) parts_->notifications_module->stop();
     if (parts_->payments_module) parts_->payments_module->stop();
     if (parts_->orders_module) parts_->orders_module->stop();
@@ -209,6 +219,7 @@ kernel::bus::Bus& App::bus() { return *parts_->bus; }
 users::Users* App::users() { return parts_->users_module ? &parts_->users_module->users() : nullptr; }
 catalog::Catalog* App::catalog() { return parts_->catalog_module ? &parts_->catalog_module->catalog() : nullptr; }
 orders::Orders* App::orders() { return parts_->orders_module ? &parts_->orders_module->orders() : nullptr; }
+analytics::Analytics* App::analytics() { return parts_->analytics_module ? &parts_->analytics_module->analytics() : nullptr; }
 notifications::Notifications* App::notifications() {
     return parts_->notifications_module ? &parts_->notifications_module->notifications() : nullptr;
 }

@@ -48,6 +48,10 @@ namespace mercato::notifications {
 class Notifications;
 }
 
+namespace mercato::analytics {
+class Analytics;
+}
+
 namespace mercato::app {
 
 class App {
@@ -83,6 +87,8 @@ public:
     shipping::Shipping* shipping();
     // The notifications module, or nullptr when the migrations given leave it out.
     notifications::Notifications* notifications();
+    // The analytics module, or nullptr when the migrations given leave it out.
+    analytics::Analytics* analytics();
     // Resolves bearer tokens for every request (the users module's token verifier; tests use their own).
     void set_authenticator(http::Authenticator authenticate);
     const kernel::Config& config() const;

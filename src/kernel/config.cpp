@@ -181,6 +181,11 @@ void read_notifications(const toml::table& t, Config& cfg) {
     read(t, "notifications", "backoff_max_ms", cfg.notifications_backoff_max_ms);
 }
 
+void read_analytics(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "analytics", {"retention_days"});
+    read(t, "analytics", "retention_days", cfg.analytics_retention_days);
+}
+
 void read_shipping(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "shipping", {"rates_file", "callback_secrets"});
     read(t, "shipping", "rates_file", cfg.shipping_rates_file);
@@ -248,7 +253,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
     }
     try {
         reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "catalog", "orders",
-                                       "payments", "shipping", "notifications", "log", "features"});
+                                       "payments", "shipping", "notifications", "analytics", "log", "features"});
         if (const auto* t = section(root, "database")) read_database(*t, cfg);
         if (const auto* t = section(root, "server")) read_server(*t, cfg);
         if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
@@ -260,6 +265,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
         if (const auto* t = section(root, "payments")) read_payments(*t, cfg);
         if (const auto* t = section(root, "shipping")) read_shipping(*t, cfg);
         if (const auto* t = section(root, "notifications")) read_notifications(*t, cfg);
+        if (const auto* t = section(root, "analytics")) read_analytics(*t, cfg);
         if (const auto* t = section(root, "log")) read_log(*t, cfg);
         if (const auto* t = section(root, "features")) read_features(*t, cfg);
     } catch (const ConfigError& e) {
@@ -338,6 +344,7 @@ void validate(const Config& cfg) {
         if (secret.size() < 16) throw ConfigError("payments.webhook_secrets: each secret must be at least 16 characters");
     }
     if (cfg.notifications_language.empty()) throw ConfigError("notifications.language must not be empty");
+    if (cfg.analytics_retention_days < 1) throw ConfigError("analytics.retention_days must be at least 1");
     if (cfg.smtp_tls != "off" && cfg.smtp_tls != "starttls" && cfg.smtp_tls != "tls") {
         throw ConfigError(fmt::format("notifications.smtp_tls '{}' is not off, starttls or tls", cfg.smtp_tls));
     }

@@ -105,6 +105,8 @@ struct Config {
     int notifications_max_attempts = 6;
     int notifications_backoff_initial_ms = 2'000;
     int notifications_backoff_max_ms = 300'000;
+    // The analytics module: how many days raw events are kept (rollups, which reports read, stay).
+    int analytics_retention_days = 90;
 
     std::string log_level = "info";
     std::string log_format = "text";

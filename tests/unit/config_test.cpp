@@ -151,6 +151,9 @@ max_attempts = 4
 backoff_initial_ms = 500
 backoff_max_ms = 60000
 
+[analytics]
+retention_days = 30
+
 [log]
 level = "debug"
 format = "json"
@@ -219,6 +222,7 @@ new_checkout = "25%"
     CHECK(cfg.notifications_max_attempts == 4);
     CHECK(cfg.notifications_backoff_initial_ms == 500);
     CHECK(cfg.notifications_backoff_max_ms == 60000);
+    CHECK(cfg.analytics_retention_days == 30);
 
     CHECK(cfg.log_level == "debug");
     CHECK(cfg.log_format == "json");
@@ -502,7 +506,7 @@ TEST_CASE("validation refuses reservations or payment windows that end at once, 
     refused([](Config& c) { c.orders_sweep_interval_seconds = 0; }, "orders.sweep_interval_seconds");
 }
 
-TEST_CASE("validation refuses unusable payments, shipping and notifications settings: no provider, windows out of range, short secrets, a mail server without a sender, backoff upside down") {
+TEST_CASE("validation refuses unusable payments, shipping, notifications and analytics settings: no provider, windows out of range, short secrets, a mail server without a sender, backoff upside down") {
     auto refused = [](auto change, const char* key) {
         Config cfg;
         change(cfg);
@@ -522,6 +526,7 @@ TEST_CASE("validation refuses unusable payments, shipping and notifications sett
     refused([](Config& c) { c.notifications_backoff_initial_ms = 5000; c.notifications_backoff_max_ms = 1000; },
             "notifications.backoff_initial_ms");
     refused([](Config& c) { c.notifications_language = ""; }, "notifications.language");
+    refused([](Config& c) { c.analytics_retention_days = 0; }, "analytics.retention_days");
 
     Config edges;
     edges.payments_webhook_tolerance_seconds = 3600;

@@ -1,0 +1,2 @@
+-- Retention deletes raw events by day.
+CREATE INDEX events_day ON analytics.events (day);
