@@ -63,9 +63,8 @@ NotificationsModule::NotificationsModule(std::shared_ptr<kernel::Database> db, k
                                          const kernel::Config& config)
     : notifications_(std::move(db), bus, users, checked_channels_of(config), settings_of(config)),
       dispatcher_("delivering notifications", settings_of(config).poll_interval, [this] {
-          // A full batch means more may be due: keep going until the queue is drained.
-          while (notifications_.deliver_due() > 0) {
-          }
+          // More may be due after a batch: go again at once, one batch a run, so a stop waits for one batch only.
+          if (notifications_.deliver_due() > 0) dispatcher_.wake();
       }) {
     notifications_.when_queued([this] { dispatcher_.wake(); });
     notifications_.follow_events(bus);
