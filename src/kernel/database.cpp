@@ -1,6 +1,7 @@
 #include "kernel/database.hpp"
 
 #include <filesystem>
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -212,6 +213,10 @@ std::shared_ptr<Database> Database::open(const DatabaseOptions& options, std::ve
 Backend Database::backend() const noexcept { return impl_->url.backend; }
 const std::string& Database::pg_conninfo() const noexcept { return impl_->url.pg_conninfo; }
 const std::vector<std::string>& Database::modules() const noexcept { return impl_->modules; }
+
+bool Database::serves(std::string_view module) const noexcept {
+    return std::find(impl_->modules.begin(), impl_->modules.end(), module) != impl_->modules.end();
+}
 
 ModuleDb Database::module(std::string_view name) {
     for (const auto& m : impl_->modules) {

@@ -102,6 +102,8 @@ public:
     // own outside the pool (LISTEN, session advisory locks). "" on SQLite.
     const std::string& pg_conninfo() const noexcept;
     const std::vector<std::string>& modules() const noexcept;
+    // Whether module is one of modules(): its schema is migrated here, so its log and consumers run here.
+    bool serves(std::string_view module) const noexcept;
     ModuleDb module(std::string_view name);
 
     // Throws when the database cannot be reached (or, on SQLite, a module's file cannot be read).

@@ -16,6 +16,10 @@ SqlQuery& SqlQuery::value(std::string value) {
     return *this;
 }
 
+SqlQuery& SqlQuery::nullable(const std::optional<std::string>& value) {
+    return value ? this->value(*value) : sql("NULL");
+}
+
 SqlQuery& SqlQuery::value(std::int64_t value) {
     text_ += ":p" + std::to_string(order_.size());
     integers_.push_back(value);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,8 @@ public:
     // Appends a placeholder for the value.
     SqlQuery& value(std::string value);
     SqlQuery& value(std::int64_t value);
+    // A placeholder for the value, or NULL for none (an optional column).
+    SqlQuery& nullable(const std::optional<std::string>& value);
 
     const std::string& text() const noexcept { return text_; }
     // Runs the query and hands each row to f, in order.

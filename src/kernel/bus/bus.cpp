@@ -66,8 +66,7 @@ struct Bus::Impl {
         : db(std::move(database)), metrics(registry), options(opts) {}
 
     void check_topic(const std::string& topic) const {
-        const auto& modules = db->modules();
-        if (!valid_topic_name(topic) || std::find(modules.begin(), modules.end(), topic_module(topic)) == modules.end()) {
+        if (!valid_topic_name(topic) || !db->serves(topic_module(topic))) {
             throw std::invalid_argument(fmt::format("'{}' is not a topic of a module this process serves", topic));
         }
     }
@@ -178,8 +177,7 @@ Bus::Bus(std::shared_ptr<Database> db, MetricsRegistry& metrics, BusOptions opti
 Bus::~Bus() { stop(); }
 
 void Bus::subscribe(Subscription subscription) {
-    const auto& modules = impl_->db->modules();
-    if (std::find(modules.begin(), modules.end(), subscription.module) == modules.end()) {
+    if (!impl_->db->serves(subscription.module)) {
         throw std::invalid_argument(fmt::format("group '{}': '{}' is not a module this process serves",
                                                 subscription.group, subscription.module));
     }
@@ -202,8 +200,7 @@ std::string Bus::publish(soci::session& session, const Event& event) {
     std::vector<FieldError> errors;
     if (!valid_topic_name(event.topic)) errors.push_back({"topic", "must be <module>.<event>, lower case"});
     const std::string source = topic_module(event.topic);
-    const auto& modules = impl_->db->modules();
-    if (errors.empty() && std::find(modules.begin(), modules.end(), source) == modules.end()) {
+    if (errors.empty() && !impl_->db->serves(source)) {
         errors.push_back({"topic", fmt::format("'{}' is not a module this process serves", source)});
     }
     if (event.key.empty() || event.key.size() > max_key_length) errors.push_back({"key", "must be 1 to 255 characters"});

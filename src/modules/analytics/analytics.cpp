@@ -1,7 +1,7 @@
 #include "modules/analytics/api/analytics.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <regex>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -28,6 +28,7 @@ using nlohmann::json;
 constexpr std::size_t max_batch = 1000;
 constexpr std::size_t max_properties_bytes = 4096;
 constexpr std::size_t max_id_length = 64;
+constexpr std::size_t max_type_length = 40;
 constexpr std::size_t prune_batch = 5000;
 constexpr std::size_t max_top_products = 100;
 
@@ -193,9 +194,10 @@ Analytics::Analytics(std::shared_ptr<kernel::Database> db, AnalyticsSettings set
 Analytics::~Analytics() = default;
 
 void Analytics::record(const ClientEvent& event) {
-    static const std::regex type_pattern("[a-z_]{1,40}");
     std::vector<FieldError> errors;
-    if (!std::regex_match(event.type, type_pattern)) errors.push_back({"type", "must be 1 to 40 of a-z and _"});
+    const bool type_valid = !event.type.empty() && event.type.size() <= max_type_length &&
+                            std::ranges::all_of(event.type, [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+    if (!type_valid) errors.push_back({"type", "must be 1 to 40 of a-z and _"});
     if (event.session_id && (event.session_id->empty() || event.session_id->size() > max_id_length)) {
         errors.push_back({"session_id", "must be 1 to 64 characters"});
     }
@@ -226,10 +228,9 @@ void Analytics::follow_business_events(kernel::bus::Bus& bus) {
         {"users", "users.registered"},       {"orders", "orders.created"},       {"orders", "orders.status-changed"},
         {"payments", "payments.processed"},  {"payments", "payments.refunded"},  {"shipping", "shipping.updated"},
     };
-    const auto& served = impl_->db->modules();
     std::vector<std::string> topics;
     for (const auto& [module, topic] : business_topics) {
-        if (std::find(served.begin(), served.end(), module) != served.end()) topics.emplace_back(topic);
+        if (impl_->db->serves(module)) topics.emplace_back(topic);
     }
     bus.subscribe({"analytics.business", "analytics", topics,
                    [this](const kernel::bus::Envelope& e, soci::session& s) { impl_->on_business(s, e); }});

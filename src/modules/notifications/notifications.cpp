@@ -220,10 +220,9 @@ Preferences Notifications::set_preferences(const std::string& user_id, const Pre
 }
 
 void Notifications::follow_events(kernel::bus::Bus& bus) {
-    const auto& served = impl_->db->modules();
     std::vector<std::string> topics;
     for (const auto& [module, topic] : notified_topics) {
-        if (std::ranges::find(served, module) != served.end()) topics.emplace_back(topic);
+        if (impl_->db->serves(module)) topics.emplace_back(topic);
     }
     bus.subscribe({"notifications.customers", "notifications", topics,
                    [this](const kernel::bus::Envelope& e, soci::session& s) { impl_->on_event(s, e); }});

@@ -308,9 +308,7 @@ void Orders::shipment_update(const std::string& order_id, const std::string& shi
 }
 
 void Orders::follow_payments_and_shipping(kernel::bus::Bus& bus) {
-    const auto& served = impl_->db->modules();
-    const auto serves = [&](const char* module) { return std::find(served.begin(), served.end(), module) != served.end(); };
-    if (serves("payments")) {
+    if (impl_->db->serves("payments")) {
         bus.subscribe({"orders.payments", "orders", {"payments.processed"}, [this](const kernel::bus::Envelope& e, soci::session& s) {
                            const auto payload = nlohmann::json::parse(e.payload);
                            if (payload.value("status", "") != "succeeded") return;  // a failed payment leaves the order pending
@@ -318,7 +316,7 @@ void Orders::follow_payments_and_shipping(kernel::bus::Bus& bus) {
                                           "payment succeeded");
                        }});
     }
-    if (serves("shipping")) {
+    if (impl_->db->serves("shipping")) {
         bus.subscribe({"orders.shipping", "orders", {"shipping.updated"}, [this](const kernel::bus::Envelope& e, soci::session& s) {
                            const auto payload = nlohmann::json::parse(e.payload);
                            impl_->shipped(s, payload.at("order_id").get<std::string>(), payload.at("status").get<std::string>());

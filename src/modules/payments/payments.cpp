@@ -367,16 +367,15 @@ Refunded Payments::refund(const std::string& admin_id, const RefundRequest& requ
     // asked: a retry after a lost answer finds that refund rather than opening a second one.
     const auto answer = kernel::run_idempotent(impl.module(), admin_id, key, impl.settings.now(), impl.settings.idempotency_ttl,
                                                [&](const std::optional<kernel::KeyRequest>& claim) {
-                                                   const auto id = impl.module().write([&](soci::session& s) {
+                                                   return impl.module().write([&](soci::session& s) {
                                                        const auto p = find_payment(s, impl.backend(), request.payment_id, true);
                                                        if (!p) throw no_payment();
                                                        const auto r = impl.open_refund(s, *p, request.amount, request.reason,
                                                                                        admin_id, std::nullopt);
-                                                       const std::string body = json{{"id", r.refund.id}}.dump();
-                                                       if (claim) kernel::complete_idempotency_key(s, *claim, 201, body);
-                                                       return r.refund.id;
+                                                       const kernel::KeyedAnswer opened{201, json{{"id", r.refund.id}}.dump(), false};
+                                                       if (claim) kernel::complete_idempotency_key(s, *claim, opened.status, opened.body);
+                                                       return opened;
                                                    });
-                                                   return kernel::KeyedAnswer{201, json{{"id", id}}.dump(), false};
                                                });
     const auto id = json::parse(answer.body).at("id").get<std::string>();
     if (!answer.replayed) impl.settle(id);

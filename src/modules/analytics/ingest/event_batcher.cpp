@@ -41,7 +41,7 @@ void EventBatcher::loop() {
         lock.unlock();
         std::vector<StoredEvent> events;
         events.reserve(batch.size());
-        for (const auto& w : batch) events.push_back(w.event);
+        for (auto& w : batch) events.push_back(std::move(w.event));
         std::exception_ptr failure;
         try {
             write_(events);

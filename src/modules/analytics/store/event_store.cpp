@@ -15,19 +15,9 @@ using kernel::SqlQuery;
 // Rows per INSERT: well under both backends' limits on bound values (9 a row).
 constexpr std::size_t rows_per_statement = 200;
 
-void value_or_null(SqlQuery& query, const std::optional<std::string>& value) {
-    if (value) query.value(*value);
-    else query.sql("NULL");
-}
-
 void append_row(SqlQuery& insert, const StoredEvent& e) {
     insert.sql("(").value(e.id).sql(", ").value(e.type).sql(", ").value(e.source).sql(", ");
-    value_or_null(insert, e.user_id);
-    insert.sql(", ");
-    value_or_null(insert, e.session_id);
-    insert.sql(", ");
-    value_or_null(insert, e.product_id);
-    insert.sql(", ").value(e.properties).sql(", ").value(e.day).sql(", ").value(e.occurred_at).sql(")");
+    insert.nullable(e.user_id).sql(", ").nullable(e.session_id).sql(", ").nullable(e.product_id).sql(", ").value(e.properties).sql(", ").value(e.day).sql(", ").value(e.occurred_at).sql(")");
 }
 
 constexpr const char* insert_head =

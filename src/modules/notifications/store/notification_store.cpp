@@ -38,11 +38,6 @@ Outgoing from_row(const soci::row& r) {
     return o;
 }
 
-void value_or_null(SqlQuery& query, const std::optional<std::string>& value) {
-    if (value) query.value(*value);
-    else query.sql("NULL");
-}
-
 }  // namespace
 
 bool insert_notification(soci::session& session, const Outgoing& o) {
@@ -53,10 +48,7 @@ bool insert_notification(soci::session& session, const Outgoing& o) {
     insert.value(n.id).sql(", ").value(n.user_id).sql(", ").value(n.channel).sql(", ").value(n.kind).sql(", ");
     insert.value(o.recipient).sql(", ").value(n.subject).sql(", ").value(o.body_text).sql(", ").value(o.body_html).sql(", ");
     insert.value(o.payload).sql(", ").value(n.status).sql(", ");
-    value_or_null(insert, n.order_id);
-    insert.sql(", ");
-    value_or_null(insert, o.source_event_id);
-    insert.sql(", ").value(static_cast<std::int64_t>(o.sensitive)).sql(", 0, '', ").value(o.next_attempt_at).sql(", ");
+    insert.nullable(n.order_id).sql(", ").nullable(o.source_event_id).sql(", ").value(static_cast<std::int64_t>(o.sensitive)).sql(", 0, '', ").value(o.next_attempt_at).sql(", ");
     insert.value(n.created_at).sql(", ").value(n.updated_at).sql(") ON CONFLICT DO NOTHING");
     return insert.execute(session) == 1;
 }

@@ -25,9 +25,9 @@ constexpr char dispute_cursor_mark = 'd';
 std::string text(const soci::row& r, std::size_t i) { return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i); }
 
 // Empty optional columns are NULL, so the partial unique index on references skips them.
-void value_or_null(SqlQuery& query, const std::string& value) {
-    if (value.empty()) query.sql("NULL");
-    else query.value(value);
+std::optional<std::string> unless_empty(const std::string& value) {
+    if (value.empty()) return std::nullopt;
+    return value;
 }
 
 Payment payment_from_row(const soci::row& r) {
@@ -74,8 +74,7 @@ void insert_payment(soci::session& session, const Payment& p) {
     insert.value(p.method).sql(", ").value(p.amount).sql(", ").value(p.currency).sql(", ").value(p.refunded_amount);
     insert.sql(", ").value(p.provider);
     for (const std::string* optional : {&p.provider_ref, &p.reference, &p.card_brand, &p.card_last4, &p.failure_code, &p.failure_message}) {
-        insert.sql(", ");
-        value_or_null(insert, *optional);
+        insert.sql(", ").nullable(unless_empty(*optional));
     }
     insert.sql(", ").value(p.created_at).sql(", ").value(p.updated_at).sql(")");
     insert.execute(session);
@@ -144,7 +143,7 @@ bool insert_refund(soci::session& session, const StoredRefund& r) {
     SqlQuery insert("INSERT INTO payments.refunds (id, payment_id, amount, status, reason, source, actor, created_at, updated_at) VALUES (");
     insert.value(r.refund.id).sql(", ").value(r.refund.payment_id).sql(", ").value(r.refund.amount).sql(", ");
     insert.value(r.refund.status).sql(", ").value(r.refund.reason).sql(", ");
-    value_or_null(insert, r.source.value_or(""));
+    insert.nullable(r.source);
     insert.sql(", ").value(r.actor).sql(", ").value(r.refund.created_at).sql(", ").value(r.refund.created_at);
     insert.sql(") ON CONFLICT DO NOTHING");
     return insert.execute(session) == 1;

@@ -47,9 +47,7 @@ void save_destination(soci::session& session, const OrderDestination& d) {
     SqlQuery insert("INSERT INTO shipping.order_destinations (order_id, user_id, country, postal_code, shipping_option, items, "
                     "created_at) VALUES (");
     insert.value(d.order_id).sql(", ").value(d.user_id).sql(", ").value(d.to.country).sql(", ").value(d.to.postal_code).sql(", ");
-    if (d.shipping_option) insert.value(*d.shipping_option);
-    else insert.sql("NULL");
-    insert.sql(", ").value(items.dump()).sql(", ").value(d.created_at).sql(") ON CONFLICT (order_id) DO NOTHING");
+    insert.nullable(d.shipping_option).sql(", ").value(items.dump()).sql(", ").value(d.created_at).sql(") ON CONFLICT (order_id) DO NOTHING");
     insert.execute(session);
 }
 
