@@ -7,7 +7,7 @@ packages=(
   cmake ninja-build g++ make ccache pkg-config
   libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libfmt-dev libspdlog-dev libtomlplusplus-dev
-  libssl-dev zlib1g-dev doctest-dev libsodium-dev libcurl4-openssl-dev
+  libssl-dev zlib1g-dev doctest-dev libsodium-dev libcurl4-openssl-dev libxapian-dev
   postgresql-15 wrk python3-aiosmtpd
 )
 

@@ -18,6 +18,7 @@
 #include "modules/orders/module.hpp"
 #include "modules/notifications/module.hpp"
 #include "modules/payments/module.hpp"
+#include "modules/search/module.hpp"
 #include "modules/shipping/module.hpp"
 #include "modules/users/module.hpp"
 
@@ -57,6 +58,11 @@ struct App::Parts {
         if (std::find(modules.begin(), modules.end(), "catalog") != modules.end()) {
             catalog_module = std::make_unique<mercato::catalog::CatalogModule>(db, *bus, catalog_settings(config));
             catalog_module->register_routes(router);
+            search_module = std::make_unique<mercato::search::SearchModule>(catalog_module->catalog(), *bus,
+                                                                            search_settings(config, backend));
+            search_module->register_routes(router);
+            metrics.gauge("mercato_search_documents", "Products in this server copy's search index", {},
+                          [this] { return static_cast<double>(search_module->search().document_count()); });
         }
         if (std::find(modules.begin(), modules.end(), "orders") != modules.end()) {
             if (!catalog_module) throw std::runtime_error("the orders module needs the catalog module");
@@ -109,6 +115,18 @@ struct App::Parts {
         mercato::shipping::ShippingSettings settings;
         settings.rates_file = config.shipping_rates_file;
         settings.callback_secrets = config.shipping_callback_secrets;
+        return settings;
+    }
+
+    static mercato::search::SearchSettings search_settings(const kernel::Config& config, kernel::Backend backend) {
+        mercato::search::SearchSettings settings;
+        settings.index_dir = config.search_index_dir;
+        // On SQLite the index lives with the shop's other files; on PostgreSQL, unless configured, each
+        // server copy builds a temporary one at start.
+        if (settings.index_dir.empty() && backend == kernel::Backend::sqlite) {
+            settings.index_dir = kernel::parse_db_url(config.db_url).sqlite_dir + "/search";
+        }
+        settings.language = config.search_language;
         return settings;
     }
 
@@ -176,6 +194,7 @@ struct App::Parts {
     std::unique_ptr<mercato::payments::PaymentsModule> payments_module;
     std::unique_ptr<mercato::notifications::NotificationsModule> notifications_module;
     std::unique_ptr<mercato::analytics::AnalyticsModule> analytics_module;
+    std::unique_ptr<mercato::search::SearchModule> search_module;
 };
 
 App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations)
@@ -199,7 +218,9 @@ bool App::run(bool handle_signals) {
     if (parts_->payments_module) parts_->payments_module->start();
     if (parts_->notifications_module) parts_->notifications_module->start();
     if (parts_->analytics_module) parts_->analytics_module->start();
+    if (parts_->search_module) parts_->search_module->start();
     const bool drained = parts_->server->run();
+    if (parts_->search_module) parts_->search_module->stop();
     if (parts_->analytics_module) parts_->analytics_module->stop();
     if (parts_->notifications_module) parts_->notifications_module->stop();
     if (parts_->payments_module) parts_->payments_module->stop();
@@ -224,6 +245,7 @@ notifications::Notifications* App::notifications() {
     return parts_->notifications_module ? &parts_->notifications_module->notifications() : nullptr;
 }
 shipping::Shipping* App::shipping() { return parts_->shipping_module ? &parts_->shipping_module->shipping() : nullptr; }
+search::Search* App::search() { return parts_->search_module ? &parts_->search_module->search() : nullptr; }
 payments::Payments* App::payments() { return parts_->payments_module ? &parts_->payments_module->payments() : nullptr; }
 void App::set_authenticator(http::Authenticator authenticate) { parts_->server->set_authenticator(std::move(authenticate)); }
 const kernel::Config& App::config() const { return parts_->config; }

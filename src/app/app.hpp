@@ -52,6 +52,10 @@ namespace mercato::analytics {
 class Analytics;
 }
 
+namespace mercato::search {
+class Search;
+}
+
 namespace mercato::app {
 
 class App {
@@ -89,6 +93,8 @@ public:
     notifications::Notifications* notifications();
     // The analytics module, or nullptr when the migrations given leave it out.
     analytics::Analytics* analytics();
+    // The search module: built with the catalog, whose products it indexes.
+    search::Search* search();
     // Resolves bearer tokens for every request (the users module's token verifier; tests use their own).
     void set_authenticator(http::Authenticator authenticate);
     const kernel::Config& config() const;

@@ -186,6 +186,12 @@ void read_analytics(const toml::table& t, Config& cfg) {
     read(t, "analytics", "retention_days", cfg.analytics_retention_days);
 }
 
+void read_search(const toml::table& t, Config& cfg) {
+    reject_unknown_keys(t, "search", {"index_dir", "language"});
+    read(t, "search", "index_dir", cfg.search_index_dir);
+    read(t, "search", "language", cfg.search_language);
+}
+
 void read_shipping(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "shipping", {"rates_file", "callback_secrets"});
     read(t, "shipping", "rates_file", cfg.shipping_rates_file);
@@ -253,7 +259,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
     }
     try {
         reject_unknown_keys(root, "", {"database", "server", "cors", "rate_limit", "bus", "users", "catalog", "orders",
-                                       "payments", "shipping", "notifications", "analytics", "log", "features"});
+                                       "payments", "shipping", "notifications", "analytics", "search", "log", "features"});
         if (const auto* t = section(root, "database")) read_database(*t, cfg);
         if (const auto* t = section(root, "server")) read_server(*t, cfg);
         if (const auto* t = section(root, "cors")) read_cors(*t, cfg);
@@ -266,6 +272,7 @@ void apply_config_file(Config& cfg, const std::string& path) {
         if (const auto* t = section(root, "shipping")) read_shipping(*t, cfg);
         if (const auto* t = section(root, "notifications")) read_notifications(*t, cfg);
         if (const auto* t = section(root, "analytics")) read_analytics(*t, cfg);
+        if (const auto* t = section(root, "search")) read_search(*t, cfg);
         if (const auto* t = section(root, "log")) read_log(*t, cfg);
         if (const auto* t = section(root, "features")) read_features(*t, cfg);
     } catch (const ConfigError& e) {
@@ -297,6 +304,7 @@ void apply_environment(Config& cfg, const Getenv& getenv) {
     if (auto v = env("MERCATO_SHIPPING_CALLBACK_SECRETS")) cfg.shipping_callback_secrets = split_list(*v);
     if (auto v = env("MERCATO_SMTP_PASSWORD")) cfg.smtp_password = *v;
     if (auto v = env("MERCATO_NOTIFICATIONS_WEBHOOK_SECRET")) cfg.notifications_webhook_secret = *v;
+    if (auto v = env("MERCATO_SEARCH_INDEX_DIR")) cfg.search_index_dir = *v;
 }
 
 void validate(const Config& cfg) {
@@ -345,6 +353,7 @@ void validate(const Config& cfg) {
     }
     if (cfg.notifications_language.empty()) throw ConfigError("notifications.language must not be empty");
     if (cfg.analytics_retention_days < 1) throw ConfigError("analytics.retention_days must be at least 1");
+    if (cfg.search_language.empty()) throw ConfigError("search.language must name a language, or be \"none\"");
     if (cfg.smtp_tls != "off" && cfg.smtp_tls != "starttls" && cfg.smtp_tls != "tls") {
         throw ConfigError(fmt::format("notifications.smtp_tls '{}' is not off, starttls or tls", cfg.smtp_tls));
     }

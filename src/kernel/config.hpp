@@ -107,6 +107,10 @@ struct Config {
     int notifications_backoff_max_ms = 300'000;
     // The analytics module: how many days raw events are kept (rollups, which reports read, stay).
     int analytics_retention_days = 90;
+    // The search module's index: its folder ("": beside the SQLite files on SQLite, a temporary one,
+    // rebuilt at every start, on PostgreSQL) and the language whose word forms it folds ("none": no stemming).
+    std::string search_index_dir;
+    std::string search_language = "english";
 
     std::string log_level = "info";
     std::string log_format = "text";

@@ -154,6 +154,10 @@ backoff_max_ms = 60000
 [analytics]
 retention_days = 30
 
+[search]
+index_dir = "/var/lib/mercato/search"
+language = "german"
+
 [log]
 level = "debug"
 format = "json"
@@ -223,6 +227,8 @@ new_checkout = "25%"
     CHECK(cfg.notifications_backoff_initial_ms == 500);
     CHECK(cfg.notifications_backoff_max_ms == 60000);
     CHECK(cfg.analytics_retention_days == 30);
+    CHECK(cfg.search_index_dir == "/var/lib/mercato/search");
+    CHECK(cfg.search_language == "german");
 
     CHECK(cfg.log_level == "debug");
     CHECK(cfg.log_format == "json");
@@ -356,6 +362,12 @@ TEST_CASE("MERCATO_PAYMENTS_WEBHOOK_SECRETS replaces the file's secrets with its
     CHECK(cfg.payments_webhook_secrets ==
           std::vector<std::string>{"first-secret-0123456789", "second-secret-0123456789"});
     CHECK_NOTHROW(validate(cfg));
+}
+
+TEST_CASE("MERCATO_SEARCH_INDEX_DIR gives a server copy its own search index folder") {
+    Config cfg = load("[search]\nindex_dir = \"/srv/shared\"\n");
+    apply_environment(cfg, fake_env({{"MERCATO_SEARCH_INDEX_DIR", "/srv/copy-2/search"}}));
+    CHECK(cfg.search_index_dir == "/srv/copy-2/search");
 }
 
 TEST_CASE("MERCATO_SHIPPING_CALLBACK_SECRETS replaces the file's carrier secrets") {
@@ -506,7 +518,7 @@ TEST_CASE("validation refuses reservations or payment windows that end at once, 
     refused([](Config& c) { c.orders_sweep_interval_seconds = 0; }, "orders.sweep_interval_seconds");
 }
 
-TEST_CASE("validation refuses unusable payments, shipping, notifications and analytics settings: no provider, windows out of range, short secrets, a mail server without a sender, backoff upside down") {
+TEST_CASE("validation refuses unusable payments, shipping, notifications, analytics and search settings: no provider, windows out of range, short secrets, a mail server without a sender, backoff upside down") {
     auto refused = [](auto change, const char* key) {
         Config cfg;
         change(cfg);
@@ -527,6 +539,7 @@ TEST_CASE("validation refuses unusable payments, shipping, notifications and ana
             "notifications.backoff_initial_ms");
     refused([](Config& c) { c.notifications_language = ""; }, "notifications.language");
     refused([](Config& c) { c.analytics_retention_days = 0; }, "analytics.retention_days");
+    refused([](Config& c) { c.search_language = ""; }, "search.language");
 
     Config edges;
     edges.payments_webhook_tolerance_seconds = 3600;

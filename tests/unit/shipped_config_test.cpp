@@ -68,6 +68,8 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.notifications_backoff_initial_ms == defaults.notifications_backoff_initial_ms);
     CHECK(from_file.notifications_backoff_max_ms == defaults.notifications_backoff_max_ms);
     CHECK(from_file.analytics_retention_days == defaults.analytics_retention_days);
+    CHECK(from_file.search_index_dir == defaults.search_index_dir);
+    CHECK(from_file.search_language == defaults.search_language);
     CHECK(from_file.log_level == defaults.log_level);
     CHECK(from_file.log_format == defaults.log_format);
     CHECK(from_file.features.empty());

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "kernel/problem.hpp"
@@ -74,12 +75,22 @@ struct ProductChange {
 
 enum class ProductSort { newest, price, price_desc, name };
 
-struct ProductQuery {
+// The filters a product listing and a product search share.
+struct ProductFilter {
     std::optional<std::string> category;  // slug
     std::optional<std::string> tag;
     std::optional<std::int64_t> min_price;
     std::optional<std::int64_t> max_price;
     bool in_stock = false;
+};
+
+// Reads the filters from a client's query parameters as GET /v1/products takes them, a category or tag
+// normalised to the slug it is stored under, so every route that filters products reads them alike.
+// param gives a parameter's value (nullopt: absent); each bad one adds an error to errors.
+ProductFilter read_product_filter(const std::function<std::optional<std::string_view>(const char* name)>& param,
+                                  std::vector<kernel::FieldError>& errors);
+
+struct ProductQuery : ProductFilter {
     ProductSort sort = ProductSort::newest;
     std::size_t limit = 20;
     std::string cursor;  // from the previous page; "" for the first

@@ -43,36 +43,11 @@ Response cached_answer(const Request& request, const CachedBody& cached) {
     return response;
 }
 
-std::optional<std::int64_t> price_param(const Request& request, const char* name, std::vector<FieldError>& errors) {
-    const auto text = request.query_param(name);
-    if (!text) return std::nullopt;
-    try {
-        std::size_t used = 0;
-        const auto value = std::stoll(std::string(*text), &used);
-        if (used == text->size() && value >= 0) return value;
-    } catch (const std::exception&) {
-    }
-    errors.push_back({name, "must be a whole number of minor units, zero or more"});
-    return std::nullopt;
-}
-
 ProductQuery product_query(const Request& request) {
     ProductQuery q;
     std::vector<FieldError> errors;
-    if (auto category = request.query_param("category")) {
-        q.category = category_slug(std::string(*category));
-        if (!q.category) errors.push_back({"category", "is not a category slug"});
-    }
-    if (auto tag = request.query_param("tag")) {
-        q.tag = slugify(*tag, max_tag_length);
-        if (!q.tag) errors.push_back({"tag", "is not a tag"});
-    }
-    q.min_price = price_param(request, "min_price", errors);
-    q.max_price = price_param(request, "max_price", errors);
-    if (auto in_stock = request.query_param("in_stock")) {
-        if (*in_stock == "true") q.in_stock = true;
-        else if (*in_stock != "false") errors.push_back({"in_stock", "must be true or false"});
-    }
+    static_cast<ProductFilter&>(q) =
+        read_product_filter([&request](const char* name) { return request.query_param(name); }, errors);
     if (auto sort = request.query_param("sort")) {
         if (*sort == "price") q.sort = ProductSort::price;
         else if (*sort == "-price") q.sort = ProductSort::price_desc;

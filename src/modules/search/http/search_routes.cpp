@@ -1,0 +1,94 @@
+#include "modules/search/http/search_routes.hpp"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "http/access.hpp"
+#include "http/json_fields.hpp"
+#include "http/list_params.hpp"
+#include "http/router.hpp"
+#include "kernel/problem.hpp"
+#include "modules/search/api/search.hpp"
+
+namespace mercato::search {
+
+namespace {
+
+using http::Request;
+using http::Response;
+using nlohmann::json;
+
+// Ids named in one reindex request, at most: more is a whole rebuild.
+constexpr std::size_t max_reindex_ids = 1'000;
+
+SearchQuery search_query(const Request& request) {
+    std::vector<kernel::FieldError> errors;
+    SearchQuery q;
+    static_cast<catalog::ProductFilter&>(q) =
+        catalog::read_product_filter([&request](const char* name) { return request.query_param(name); }, errors);
+    q.text = std::string(request.query_param("q").value_or(""));
+    if (const auto sort = request.query_param("sort")) {
+        if (*sort == "price") q.sort = SearchSort::price;
+        else if (*sort == "-price") q.sort = SearchSort::price_desc;
+        else if (*sort != "relevance") errors.push_back({"sort", "must be one of relevance, price, -price"});
+    }
+    if (const auto offset = request.query_param("offset")) {
+        const auto [end, ec] = std::from_chars(offset->data(), offset->data() + offset->size(), q.offset);
+        if (ec != std::errc() || end != offset->data() + offset->size() || q.offset > exact_count_limit) {
+            errors.push_back({"offset", "must be a whole number from 0 to 10000"});
+        }
+    }
+    if (!errors.empty()) throw kernel::Problem::unprocessable("the query has invalid parameters", std::move(errors));
+    q.limit = http::page_limit(request);
+    return q;
+}
+
+json result_json(const SearchResult& r) {
+    json items = json::array();
+    for (const auto& hit : r.items) {
+        items.push_back({{"id", hit.id}, {"name", hit.name}, {"price", hit.price}, {"currency", hit.currency}, {"score", hit.score}});
+    }
+    json prices = json::array();
+    for (const auto& range : r.prices) prices.push_back({{"from", range.from}, {"to", range.to}, {"count", range.count}});
+    json out{{"items", std::move(items)},
+             {"total", r.total},
+             {"total_exact", r.total_exact},
+             {"facets", {{"category", r.categories}, {"tags", r.tags}, {"price", std::move(prices)}}}};
+    if (r.did_you_mean) out["did_you_mean"] = *r.did_you_mean;
+    return out;
+}
+
+// {product_ids: [...]} names products; no body (or no field) asks for everything.
+std::optional<std::vector<std::string>> reindex_scope(const Request& request) {
+    if (request.body.empty()) return std::nullopt;
+    const json& body = http::body_with(request, {"product_ids"});
+    http::Fields f(body);
+    auto ids = f.strings("product_ids");
+    f.check();
+    if (!ids) return std::nullopt;
+    if (ids->empty() || ids->size() > max_reindex_ids) {
+        kernel::check_fields({{"product_ids", "must name 1 to 1000 products; leave it out to reindex them all"}});
+    }
+    for (const auto& id : *ids) {
+        if (id.empty() || id.size() > 64) kernel::check_fields({{"product_ids", "must hold product ids"}});
+    }
+    return ids;
+}
+
+}  // namespace
+
+void register_search_routes(http::Router& router, Search& search) {
+    router.add("GET", "/v1/search", [&search](Request& r) { return Response::json(200, result_json(search.search(search_query(r)))); });
+
+    router.add("POST", "/v1/search/index", [&search](Request& r) {
+        http::require_role(r, "admin");
+        const auto ids = reindex_scope(r);
+        search.request_reindex(ids);
+        json answer{{"status", "accepted"}, {"scope", ids ? "products" : "all"}};
+        if (ids) answer["product_ids"] = *ids;
+        return Response::json(202, answer);
+    });
+}
+
+}  // namespace mercato::search

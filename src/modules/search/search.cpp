@@ -1,0 +1,304 @@
+#include "modules/search/api/search.hpp"
+
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+#include <xapian.h>
+
+#include "kernel/bus/bus.hpp"
+#include "kernel/ids.hpp"
+#include "kernel/periodic_task.hpp"
+#include "modules/search/domain/price_ranges.hpp"
+#include "modules/search/domain/query_text.hpp"
+#include "modules/search/index/facet_spy.hpp"
+#include "modules/search/index/index_writer.hpp"
+#include "modules/search/index/product_document.hpp"
+#include "modules/search/index/reader_pool.hpp"
+
+namespace mercato::search {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Catalog pages read per hold of the writer during a rebuild: live changes wait at most one page.
+constexpr std::size_t rebuild_page = 500;
+// Prefix completions tried for the last word as it is being typed, the most frequent first.
+constexpr Xapian::termcount prefix_expansions = 50;
+constexpr auto commit_interval = std::chrono::milliseconds(1'000);
+constexpr auto reindex_interval = std::chrono::minutes(10);
+
+// The folder of an index the settings leave unnamed: made at start, removed at the end.
+class IndexFolder {
+public:
+    explicit IndexFolder(const std::string& configured) : temporary_(configured.empty()) {
+        path_ = temporary_ ? fs::temp_directory_path() / kernel::new_id("mercato-search") : fs::path(configured);
+        fs::create_directories(path_);
+    }
+    ~IndexFolder() {
+        std::error_code ignored;
+        if (temporary_) fs::remove_all(path_, ignored);
+    }
+    IndexFolder(const IndexFolder&) = delete;
+    IndexFolder& operator=(const IndexFolder&) = delete;
+    std::string str() const { return path_.string(); }
+    bool temporary() const { return temporary_; }
+
+private:
+    bool temporary_;
+    fs::path path_;
+};
+
+// The filters as one boolean query; nullopt for none (an empty Xapian query would match nothing).
+std::optional<Xapian::Query> filter_query(const SearchQuery& q) {
+    std::vector<Xapian::Query> filters;
+    if (q.category) filters.emplace_back(category_term(*q.category));
+    if (q.tag) filters.emplace_back(tag_term(*q.tag));
+    if (q.in_stock) filters.emplace_back(in_stock_term);
+    const auto price = [](std::int64_t v) { return Xapian::sortable_serialise(static_cast<double>(v)); };
+    if (q.min_price && q.max_price) {
+        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, price_slot, price(*q.min_price), price(*q.max_price));
+    } else if (q.min_price) {
+        filters.emplace_back(Xapian::Query::OP_VALUE_GE, price_slot, price(*q.min_price));
+    } else if (q.max_price) {
+        filters.emplace_back(Xapian::Query::OP_VALUE_LE, price_slot, price(*q.max_price));
+    }
+    if (filters.empty()) return std::nullopt;
+    return Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
+}
+
+// text is in lower case: the parser leaves a capitalised word unstemmed, and "Lamps" should find a lamp.
+Xapian::Query parse_words(Xapian::QueryParser& parser, const std::string& text) {
+    try {
+        return parser.parse_query(text, Xapian::QueryParser::FLAG_PARTIAL | Xapian::QueryParser::FLAG_PHRASE |
+                                            Xapian::QueryParser::FLAG_LOVEHATE);
+    } catch (const Xapian::QueryParserError&) {
+        // Operators that make no sense (a lone minus, a stray quote) are read as plain words instead.
+        return parser.parse_query(text, Xapian::QueryParser::FLAG_PARTIAL);
+    }
+}
+
+// The text with each word the catalog does not hold replaced by the closest one it does, if any.
+// The last word is corrected too, which the prefix matching of parse_words leaves alone.
+std::optional<std::string> corrected(Xapian::QueryParser& parser, const std::string& text) {
+    try {
+        parser.parse_query(text, Xapian::QueryParser::FLAG_SPELLING_CORRECTION);
+    } catch (const Xapian::QueryParserError&) {
+        return std::nullopt;
+    }
+    auto suggestion = parser.get_corrected_query_string();
+    if (suggestion.empty() || suggestion == text) return std::nullopt;
+    return suggestion;
+}
+
+}  // namespace
+
+struct Search::Impl {
+    Impl(catalog::Catalog& c, SearchSettings s)
+        : catalog(c),
+          settings(std::move(s)),
+          folder(settings.index_dir),
+          writer(folder.str(), settings.language, !folder.temporary()),
+          stem(settings.language),
+          readers(folder.str()),
+          committer("making search index changes searchable", commit_interval, [this] { commit(); }),
+          reindexer("reindexing products for search", reindex_interval, [this] { run_requested_reindex(); }) {}
+
+    void commit() {
+        std::lock_guard lock(writer_mutex);
+        if (writer.commit()) readers.committed();
+    }
+
+    void apply(const kernel::bus::Envelope& event) {
+        const auto payload = nlohmann::json::parse(event.payload);
+        {
+            std::lock_guard lock(writer_mutex);
+            if (event.topic == catalog::topic_stock_changed) {
+                writer.set_stock(event.key, payload.at("stock").get<std::int64_t>());
+            } else if (payload.at("change") == "deleted") {
+                writer.remove(event.key);
+            } else {
+                writer.upsert(indexed_product(payload.at("product")));
+            }
+            if (event.offset > writer.position().value_or(0)) writer.set_position(event.offset);
+        }
+        committer.wake();
+    }
+
+    // Where the index stands in the catalog's log, building it from the catalog first when it was
+    // never built, or when it is ahead of the log (the catalog's database was replaced).
+    std::int64_t resume_after(kernel::bus::Bus& bus, const std::string& source) {
+        const auto head = bus.head(source);
+        const auto at = [&] {
+            std::lock_guard lock(writer_mutex);
+            return writer.position();
+        }();
+        if (at && *at <= head) return *at;
+        spdlog::info(at ? "search index is ahead of the catalog's log: rebuilding it" : "building the search index");
+        const auto started = std::chrono::steady_clock::now();
+        const auto products = reindex_all(head);
+        spdlog::info("search index built: {} products in {} ms", products,
+                     std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+        return head;
+    }
+
+    // Every product of the catalog into the index, the ones gone out of it; position, when given,
+    // is recorded with the result.
+    std::size_t reindex_all(std::optional<std::int64_t> position) {
+        std::unordered_set<std::string> gone;
+        {
+            std::lock_guard lock(writer_mutex);
+            for (auto& id : writer.product_ids()) gone.insert(std::move(id));
+        }
+        catalog::ProductQuery q;
+        q.limit = rebuild_page;
+        std::size_t read = 0;
+        for (;;) {
+            std::lock_guard lock(writer_mutex);
+            const auto page = catalog.products(q);
+            for (const auto& p : page.items) {
+                writer.upsert(indexed_product(p));
+                gone.erase(p.id);
+            }
+            read += page.items.size();
+            if (!page.next_cursor) break;
+            q.cursor = *page.next_cursor;
+        }
+        std::lock_guard lock(writer_mutex);
+        for (const auto& id : gone) writer.remove(id);
+        if (position) writer.set_position(*position);
+        if (writer.commit()) readers.committed();
+        return read;
+    }
+
+    std::size_t reindex_some(const std::vector<std::string>& ids) {
+        std::size_t read = 0;
+        for (const auto& id : ids) {
+            std::lock_guard lock(writer_mutex);
+            try {
+                writer.upsert(indexed_product(catalog.product(id)));
+                ++read;
+            } catch (const kernel::Problem& e) {
+                if (e.status() != 404) throw;
+                writer.remove(id);
+            }
+        }
+        commit();
+        return read;
+    }
+
+    void run_requested_reindex() {
+        bool all = false;
+        std::vector<std::string> ids;
+        {
+            std::lock_guard lock(request_mutex);
+            all = std::exchange(requested_all, false);
+            ids.assign(requested_ids.begin(), requested_ids.end());
+            requested_ids.clear();
+        }
+        if (all) spdlog::info("search reindex: {} products read", reindex_all(std::nullopt));
+        else if (!ids.empty()) reindex_some(ids);
+    }
+
+    SearchResult search(const SearchQuery& q) {
+        const auto text = Xapian::Unicode::tolower(clean_query_text(q.text));
+        SearchResult result;
+        readers.with_reader([&](Xapian::Database& db) {
+            result = {};
+            Xapian::QueryParser parser;
+            parser.set_database(db);
+            parser.set_stemmer(stem);
+            parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+            parser.set_default_op(Xapian::Query::OP_AND);
+            parser.set_max_expansion(prefix_expansions, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                                     Xapian::QueryParser::FLAG_PARTIAL);
+            const auto words = text.empty() ? Xapian::Query::MatchAll : parse_words(parser, text);
+            // Nothing searchable was typed (only punctuation, say): nothing matches.
+            if (words.empty()) return;
+            Xapian::Enquire enquire(db);
+            const auto filters = filter_query(q);
+            enquire.set_query(filters ? Xapian::Query(Xapian::Query::OP_FILTER, words, *filters) : words);
+            if (q.sort != SearchSort::relevance) {
+                enquire.set_sort_by_value_then_relevance(price_slot, q.sort == SearchSort::price_desc);
+            }
+            FacetSpy facets;
+            enquire.add_matchspy(&facets);
+            const auto matches = enquire.get_mset(q.offset, q.limit, exact_count_limit);
+            for (auto it = matches.begin(); it != matches.end(); ++it) {
+                const auto p = decode_indexed_product(it.get_document().get_data());
+                result.items.push_back({p.id, p.name, p.price, p.currency, text.empty() ? 0.0 : it.get_weight()});
+            }
+            result.total = static_cast<std::int64_t>(matches.get_matches_estimated());
+            result.total_exact = matches.get_matches_lower_bound() == matches.get_matches_upper_bound();
+            result.categories = facets.categories();
+            result.tags = facets.tags();
+            result.prices = price_ranges(facets.prices());
+            if (result.total == 0 && !text.empty()) result.did_you_mean = corrected(parser, text);
+        });
+        return result;
+    }
+
+    catalog::Catalog& catalog;
+    SearchSettings settings;
+    IndexFolder folder;
+    std::mutex writer_mutex;
+    IndexWriter writer;
+    Xapian::Stem stem;
+    ReaderPool readers;
+    std::mutex request_mutex;
+    bool requested_all = false;
+    std::set<std::string> requested_ids;
+    kernel::PeriodicTask committer;
+    kernel::PeriodicTask reindexer;
+};
+
+Search::Search(catalog::Catalog& catalog, SearchSettings settings)
+    : impl_(std::make_unique<Impl>(catalog, std::move(settings))) {}
+
+Search::~Search() = default;
+
+SearchResult Search::search(const SearchQuery& query) { return impl_->search(query); }
+
+void Search::follow(kernel::bus::Bus& bus) {
+    bus.subscribe_local({"search.index",
+                         {catalog::topic_product_updated, catalog::topic_stock_changed},
+                         [this](const kernel::bus::Envelope& event) { impl_->apply(event); },
+                         [this, &bus](const std::string& source) { return impl_->resume_after(bus, source); }});
+}
+
+std::size_t Search::reindex(const std::optional<std::vector<std::string>>& product_ids) {
+    return product_ids ? impl_->reindex_some(*product_ids) : impl_->reindex_all(std::nullopt);
+}
+
+void Search::request_reindex(const std::optional<std::vector<std::string>>& product_ids) {
+    {
+        std::lock_guard lock(impl_->request_mutex);
+        if (product_ids) impl_->requested_ids.insert(product_ids->begin(), product_ids->end());
+        else impl_->requested_all = true;
+    }
+    impl_->reindexer.wake();
+}
+
+void Search::start() {
+    impl_->committer.start();
+    impl_->reindexer.start();
+}
+
+void Search::stop() {
+    impl_->reindexer.stop();
+    impl_->committer.stop();
+    impl_->commit();
+}
+
+std::size_t Search::document_count() {
+    std::size_t count = 0;
+    impl_->readers.with_reader([&](Xapian::Database& db) { count = db.get_doccount(); });
+    return count;
+}
+
+}  // namespace mercato::search
