@@ -1,5 +1,6 @@
 #include "modules/search/api/search.hpp"
 
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -11,7 +12,6 @@
 #include <xapian.h>
 
 #include "kernel/bus/bus.hpp"
-#include "kernel/ids.hpp"
 #include "kernel/periodic_task.hpp"
 #include "modules/search/domain/price_ranges.hpp"
 #include "modules/search/domain/query_text.hpp"
@@ -37,8 +37,14 @@ constexpr auto reindex_interval = std::chrono::minutes(10);
 class IndexFolder {
 public:
     explicit IndexFolder(const std::string& configured) : temporary_(configured.empty()) {
-        path_ = temporary_ ? fs::temp_directory_path() / kernel::new_id("mercato-search") : fs::path(configured);
-        fs::create_directories(path_);
+        if (!temporary_) {
+            path_ = configured;
+            fs::create_directories(path_);
+            return;
+        }
+        auto pattern = (fs::temp_directory_path() / "mercato-search-XXXXXX").string();
+        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot make a temporary search index folder");
+        path_ = pattern;
     }
     ~IndexFolder() {
         std::error_code ignored;

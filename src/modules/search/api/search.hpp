@@ -40,6 +40,7 @@ struct PriceRange {
     std::int64_t from = 0;
     std::int64_t to = 0;
     std::int64_t count = 0;
+    bool operator==(const PriceRange&) const = default;
 };
 
 // The largest match set counted exactly; beyond it total (and the facets) are estimates.

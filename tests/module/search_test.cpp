@@ -1,0 +1,10 @@
+// The search module suite on SQLite.
+#include <doctest/doctest.h>
+
+#include "support/test_database.hpp"
+
+namespace {
+std::unique_ptr<mercato::test::TestDatabase> suite_database() { return mercato::test::fresh_sqlite(); }
+}  // namespace
+
+#include "suites/search_suite.inc"
