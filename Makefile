@@ -30,6 +30,7 @@ bench: build
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/durable_writes.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/bus_throughput.sh $(BUILD_DIR)
 	scripts/with-postgres.sh bench/catalog_reads.sh $(BUILD_DIR)
+	scripts/with-postgres.sh bench/search_queries.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/orders_place.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/payments_checkout.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/analytics_ingest.sh $(BUILD_DIR)

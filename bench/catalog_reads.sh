@@ -49,16 +49,9 @@ trap 'exit 130' INT TERM
 isolate_in "$tmp"
 bench_config "$tmp/bench.toml"   # shipped defaults, rate limits off
 
-bare_port=$(free_port)
-"$bare_bin" --port "$bare_port" --threads "$IO_THREADS" >"$tmp/bare.log" 2>&1 &
-bare_pid=$!
-wait_ready "bare server" "$bare_pid" "$bare_port" / "$tmp/bare.log"
-
 # What is measured: target t is backends_of[t] and routes_of[t] at urls[t]; target 0 is the ceiling.
-targets=("bare /")
-backends_of=(bare)
+start_ceiling
 routes_of=(/)
-urls=("http://127.0.0.1:$bare_port/")
 declare -A min_ratio=([detail]=$MIN_RATIO_DETAIL [listing]=$MIN_RATIO_LISTING [filtered]=$MIN_RATIO_LISTING)
 declare -A seed_s category filtered_items
 
@@ -109,37 +102,19 @@ start_catalog() {
             filtered) path=$filtered ;;
         esac
         [[ $(http_status "$port" "$path") == "HTTP/1.1 200"* ]] || die "$backend: GET $path does not answer 200"
-        targets+=("$backend $route")
-        backends_of+=("$backend")
+        add_target "$backend" "$route" "http://127.0.0.1:$port$path"
         routes_of+=("$route")
-        urls+=("http://127.0.0.1:$port$path")
     done
 }
 
-mkdir "$tmp/data"
-start_catalog sqlite "sqlite:$tmp/data"
-if [[ -n $pg_url ]]; then
-    make_pg_database mercato_catalog_bench
-    start_catalog postgresql "${pg_url%/*}/$pg_db"
-fi
+on_each_backend start_catalog mercato_catalog_bench
 
 declare -A rps p50 p99 bad
 
 interleaved_wrk_rounds
 
 declare -A med_rps med_p50 med_p99 ratio
-for ((t = 0; t < ${#targets[@]}; t++)); do
-    vals_rps=() vals_p50=() vals_p99=()
-    for ((round = 0; round < ROUNDS; round++)); do
-        vals_rps+=("${rps[$t,$round]}")
-        vals_p50+=("${p50[$t,$round]}")
-        vals_p99+=("${p99[$t,$round]}")
-    done
-    med_rps[$t]=$(median "${vals_rps[@]}")
-    med_p50[$t]=$(median "${vals_p50[@]}")
-    med_p99[$t]=$(median "${vals_p99[@]}")
-    ratio[$t]=$(awk -v a="${med_rps[$t]}" -v b="${med_rps[0]}" 'BEGIN {printf "%.4f", a / b}')
-done
+wrk_medians
 
 # The targets, judged on the medians: ratio_ok[t] and p99_ok[t] are met/missed.
 declare -A ratio_ok p99_ok
@@ -166,19 +141,11 @@ for backend in "${backends[@]}"; do
 done
 
 pct() { awk -v r="$1" 'BEGIN {printf "%.0f%%", r * 100}'; }
-build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
 
 section="$tmp/section.md"
 {
-    echo "$section_title"
-    echo
-    echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    machine_line
-    echo "- Build: ${build_type:-unknown} ($build_dir)"
-    echo "- Data: \`mercato seed --demo --products $PRODUCTS\` into a fresh SQLite data dir (${seed_s[sqlite]} s)"
-    if [[ -n ${seed_s[postgresql]:-} ]]; then
-        echo "  and a fresh PostgreSQL ${pg_version:-} database (${seed_s[postgresql]} s)"
-    fi
+    section_head "$section_title"
+    seed_lines "$PRODUCTS"
     echo "- Servers: the bare Beast server and one \`mercato serve --threads $IO_THREADS\` per backend (shipped"
     echo "  configuration but rate limits off), $IO_THREADS I/O thread each, all running side by side"
     echo "- Requests: detail \`GET /v1/products/{id}\` (a product of the first page); listing"
@@ -198,12 +165,7 @@ section="$tmp/section.md"
             "${med_rps[$t]}" "${med_p50[$t]}" "${med_p99[$t]}" "${ratio[$t]}" \
             "${min_ratio[${routes_of[t]}]}" "${ratio_ok[$t]}" "${p99_ok[$t]}"
     done
-    for ((t = 0; t < ${#targets[@]}; t++)); do
-        if ((${bad[$t]:-0} > 0)); then
-            echo
-            echo "Warning: ${targets[t]} had ${bad[$t]} non-2xx responses or socket errors over $ROUNDS rounds; its figures are suspect."
-        fi
-    done
+    wrk_warnings
     echo
     echo "- Peak RSS of mercato (VmHWM after the runs): $peaks"
     echo

@@ -72,18 +72,7 @@ bare_peak=$(rss_mb "$bare_pid" VmHWM)
 mercato_peak=$(rss_mb "$mercato_pid" VmHWM)
 
 declare -A med_rps med_p50 med_p99 ratio
-for ((t = 0; t < ${#targets[@]}; t++)); do
-    vals_rps=() vals_p50=() vals_p99=()
-    for ((round = 0; round < ROUNDS; round++)); do
-        vals_rps+=("${rps[$t,$round]}")
-        vals_p50+=("${p50[$t,$round]}")
-        vals_p99+=("${p99[$t,$round]}")
-    done
-    med_rps[$t]=$(median "${vals_rps[@]}")
-    med_p50[$t]=$(median "${vals_p50[@]}")
-    med_p99[$t]=$(median "${vals_p99[@]}")
-    ratio[$t]=$(awk -v a="${med_rps[$t]}" -v b="${med_rps[0]}" 'BEGIN {printf "%.4f", a / b}')
-done
+wrk_medians
 
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
 healthz_pct=$(awk -v r="${ratio[1]}" 'BEGIN {printf "%.0f%%", r * 100}')
@@ -104,12 +93,7 @@ section="$tmp/section.md"
         printf '| %s | %.0f | %.3f | %.3f | %.2f |\n' "${targets[t]}" \
             "${med_rps[$t]}" "${med_p50[$t]}" "${med_p99[$t]}" "${ratio[$t]}"
     done
-    for ((t = 0; t < ${#targets[@]}; t++)); do
-        if ((${bad[$t]:-0} > 0)); then
-            echo
-            echo "Warning: ${targets[t]} had ${bad[$t]} non-2xx responses or socket errors over $ROUNDS rounds; its figures are suspect."
-        fi
-    done
+    wrk_warnings
     echo
     echo "- Idle RSS: bare $bare_idle MB, mercato $mercato_idle MB"
     echo "- Peak RSS (VmHWM after the runs): bare $bare_peak MB, mercato $mercato_peak MB"

@@ -26,6 +26,18 @@ machine_line() {
     echo "- Machine: $(nproc) CPUs, ${cpu_model:-unknown CPU}, $mem_total RAM"
 }
 
+# section_head HEADING: the start of a section: its heading, the date, the machine, and the build type
+# and folder of the caller's build_dir.
+section_head() {
+    local build_type
+    build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build_dir/CMakeCache.txt" 2>/dev/null || true)
+    echo "$1"
+    echo
+    echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+    machine_line
+    echo "- Build: ${build_type:-unknown} ($build_dir)"
+}
+
 # write_section HEADING SECTION_FILE RESULTS_FILE: replaces the section that starts with the exact
 # heading line (up to the next "## " heading), keeps every other section, appends when absent.
 write_section() {

@@ -219,6 +219,39 @@ interleaved_wrk_rounds() {
     done
 }
 
+# wrk_medians: after interleaved_wrk_rounds, every target's medians over the rounds in the caller's
+# associative arrays med_rps[t], med_p50[t] and med_p99[t], and in ratio[t] its median req/s over
+# target 0's (the ceiling).
+wrk_medians() {
+    local t round vals_rps vals_p50 vals_p99
+    for ((t = 0; t < ${#targets[@]}; t++)); do
+        vals_rps=() vals_p50=() vals_p99=()
+        for ((round = 0; round < ROUNDS; round++)); do
+            vals_rps+=("${rps[$t,$round]}")
+            vals_p50+=("${p50[$t,$round]}")
+            vals_p99+=("${p99[$t,$round]}")
+        done
+        med_rps[$t]=$(median "${vals_rps[@]}")
+        med_p50[$t]=$(median "${vals_p50[@]}")
+        med_p99[$t]=$(median "${vals_p99[@]}")
+        # Set by name, as in serve_with_admin: users_auth.sh keeps a plain ratio, which shellcheck would
+        # take for an array there too.
+        declare -g "ratio[$t]=$(awk -v a="${med_rps[$t]}" -v b="${med_rps[0]}" 'BEGIN {printf "%.4f", a / b}')"
+    done
+}
+
+# wrk_warnings: for a RESULTS.md section, a warning for every target of interleaved_wrk_rounds that
+# had non-2xx answers or socket errors (bad[t]).
+wrk_warnings() {
+    local t
+    for ((t = 0; t < ${#targets[@]}; t++)); do
+        if ((${bad[$t]:-0} > 0)); then
+            echo
+            echo "Warning: ${targets[t]} had ${bad[$t]} non-2xx responses or socket errors over $ROUNDS rounds; its figures are suspect."
+        fi
+    done
+}
+
 # choose_backends: sets backends to sqlite, plus postgresql when MERCATO_TEST_PG_URL names a
 # cluster (kept in pg_url). Call before isolate_in, which clears MERCATO_*.
 choose_backends() {
@@ -227,6 +260,38 @@ choose_backends() {
     if [[ -n $pg_url ]]; then
         command -v psql >/dev/null || die "psql is not installed (it makes the PostgreSQL bench database)"
         backends+=(postgresql)
+    fi
+}
+
+# start_ceiling: starts the bare Beast server (the caller's bare_bin, IO_THREADS I/O threads, its log
+# $tmp/bare.log) on a free port, sets bare_pid, and makes its / target 0 of interleaved_wrk_rounds:
+# targets, backends_of and urls start with it (add_target adds the others).
+start_ceiling() {
+    local port
+    port=$(free_port)
+    "$bare_bin" --port "$port" --threads "$IO_THREADS" >"$tmp/bare.log" 2>&1 &
+    bare_pid=$!
+    wait_ready "bare server" "$bare_pid" "$port" / "$tmp/bare.log"
+    targets=("bare /")
+    backends_of=(bare)
+    urls=("http://127.0.0.1:$port/")
+}
+
+# add_target BACKEND WHAT URL: one more target after start_ceiling's, labelled "BACKEND WHAT".
+add_target() {
+    targets+=("$1 $2")
+    backends_of+=("$1")
+    urls+=("$3")
+}
+
+# on_each_backend FUNCTION PG_DATABASE: runs FUNCTION BACKEND DB_URL for SQLite in a fresh data dir
+# ($tmp/data) and, when choose_backends found a PostgreSQL, for it in a fresh database PG_DATABASE.
+on_each_backend() {
+    mkdir "$tmp/data"
+    "$1" sqlite "sqlite:$tmp/data"
+    if [[ -n $pg_url ]]; then
+        make_pg_database "$2"
+        "$1" postgresql "${pg_url%/*}/$pg_db"
     fi
 }
 
@@ -389,6 +454,27 @@ serve_with_admin() {
     [[ -n ${admin_token[$backend]} ]] || die "$backend: could not sign in as $ADMIN_EMAIL"
 }
 
+# seed_demo BACKEND DB_URL PRODUCTS: loads PRODUCTS demo products into DB_URL with $tmp/bench.toml (its
+# log $tmp/seed-BACKEND.log) and records the seconds that took in the caller's seed_s[BACKEND].
+seed_demo() {
+    local started
+    started=$(date +%s.%N)
+    "$mercato_bin" seed --demo --products "$3" --config "$tmp/bench.toml" --db "$2" >"$tmp/seed-$1.log" 2>&1 || {
+        tail -n 20 "$tmp/seed-$1.log" >&2
+        die "could not load $3 demo products on $1"
+    }
+    seed_s[$1]=$(elapsed_s "$started")
+}
+
+# seed_lines PRODUCTS: the Data lines of a RESULTS.md section for seed_demo's PRODUCTS demo products on
+# each backend.
+seed_lines() {
+    echo "- Data: \`mercato seed --demo --products $1\` into a fresh SQLite data dir (${seed_s[sqlite]} s)"
+    if [[ -n ${seed_s[postgresql]:-} ]]; then
+        echo "  and a fresh PostgreSQL ${pg_version:-} database (${seed_s[postgresql]} s)"
+    fi
+}
+
 # start_shop BACKEND DB_URL PRODUCTS: loads PRODUCTS demo products into DB_URL, serves them with an
 # admin (serve_with_admin), signs in CUSTOMERS customers, and gives every product TOPUP more units.
 # Writes the products with their stock before that ($tmp/products-BACKEND.txt, "ID STOCK" a line) and
@@ -396,13 +482,7 @@ serve_with_admin() {
 # what all that published.
 start_shop() {
     local backend=$1 db=$2 products=$3 port started i email token id ids=()
-    started=$(date +%s.%N)
-    "$mercato_bin" seed --demo --products "$products" --config "$tmp/bench.toml" --db "$db" \
-        >"$tmp/seed-$backend.log" 2>&1 || {
-        tail -n 20 "$tmp/seed-$backend.log" >&2
-        die "could not load $products demo products on $backend"
-    }
-    seed_s[$backend]=$(elapsed_s "$started")
+    seed_demo "$backend" "$db" "$products"
     serve_with_admin "$backend" "$db"
     port=${port_of[$backend]}
     : >"$tmp/tokens-$backend.txt"

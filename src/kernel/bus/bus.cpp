@@ -272,6 +272,11 @@ void Bus::stop() {
 
 std::size_t Bus::prune() { return impl_->prune_all(); }
 
+std::int64_t Bus::pruned_through(const std::string& module) {
+    auto& impl = *impl_;
+    return impl.db->module(module).read([&](soci::session& s) { return kernel::bus::pruned_through(s, impl.db->backend(), module); });
+}
+
 std::int64_t Bus::head(const std::string& module) {
     auto& impl = *impl_;
     return impl.db->module(module).read([&](soci::session& s) { return head_offset(s, impl.db->backend(), module); });

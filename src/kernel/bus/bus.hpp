@@ -112,6 +112,9 @@ public:
     // The newest numbered offset of a module's log (0 when empty): where an in-process projection
     // that needs no history (a cache) starts reading. Events committed but not yet numbered come after it.
     std::int64_t head(const std::string& module);
+    // The newest offset retention has deleted from a module's log (0: none): an in-process projection
+    // whose position is behind it cannot catch up from the log, and rebuilds from its source instead.
+    std::int64_t pruned_through(const std::string& module);
 
     // Reads the database: call from a worker thread.
     std::vector<GroupStatus> status();

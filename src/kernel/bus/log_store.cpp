@@ -93,6 +93,17 @@ std::int64_t head_offset(soci::session& session, Backend backend, const std::str
     return session.got_data() && ind == soci::i_ok ? head : 0;
 }
 
+std::int64_t pruned_through(soci::session& session, Backend backend, const std::string& module) {
+    long long oldest = 0;
+    soci::indicator ind = soci::i_ok;
+    session << fmt::format("SELECT MIN(log_offset) FROM {}.{}", module,
+                           backend == Backend::postgresql ? "outbox_offsets" : "outbox"),
+        soci::into(oldest, ind);
+    // An empty log has lost everything up to its head (nothing, when it never held an event).
+    if (ind != soci::i_ok) return head_offset(session, backend, module);
+    return oldest - 1;
+}
+
 bool has_unsequenced(soci::session& session, const std::string& module) {
     int waiting = 0;
     session << fmt::format("SELECT count(*) FROM (SELECT 1 FROM {}.outbox_unsequenced LIMIT 1) w", module),

@@ -32,6 +32,8 @@ std::int64_t head_offset(soci::session& session, Backend backend, const std::str
 // PostgreSQL: whether committed events are waiting for an offset.
 bool has_unsequenced(soci::session& session, const std::string& module);
 // How many committed events wait for an offset (always 0 on SQLite, where inserting numbers them).
+// The newest offset retention has deleted from the log (0 when none was).
+std::int64_t pruned_through(soci::session& session, Backend backend, const std::string& module);
 std::int64_t unsequenced_count(soci::session& session, Backend backend, const std::string& module);
 
 // PostgreSQL: numbers committed events that have no offset yet, in the order they became visible,

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <mutex>
 #include <set>
+#include <stdexcept>
+#include <thread>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -31,6 +33,9 @@ constexpr std::size_t rebuild_page = 500;
 // Prefix completions tried for the last word as it is being typed, the most frequent first.
 constexpr Xapian::termcount prefix_expansions = 50;
 constexpr auto commit_interval = std::chrono::milliseconds(1'000);
+// Commits are at least this far apart, however fast changes come: each costs a flush to disk, and
+// readers must move to the new revision before the writer overwrites the one they read.
+constexpr auto commit_gap = std::chrono::milliseconds(200);
 constexpr auto reindex_interval = std::chrono::minutes(10);
 
 // The folder of an index the settings leave unnamed: made at start, removed at the end.
@@ -78,6 +83,21 @@ std::optional<Xapian::Query> filter_query(const SearchQuery& q) {
     return Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
 }
 
+// Runs f with Xapian's errors turned into std::runtime_error: they are not std::exceptions, so the
+// bus, the periodic tasks and the HTTP pipeline would see an unknown failure, or none at all.
+template <class F>
+auto guarded(F&& f) -> decltype(f()) {
+    try {
+        return f();
+    } catch (const Xapian::Error& e) {
+        throw std::runtime_error("search index: " + e.get_description());
+    }
+}
+
+long long since(std::chrono::steady_clock::time_point started) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+}
+
 // text is in lower case: the parser leaves a capitalised word unstemmed, and "Lamps" should find a lamp.
 Xapian::Query parse_words(Xapian::QueryParser& parser, const std::string& text) {
     try {
@@ -110,14 +130,31 @@ struct Search::Impl {
           settings(std::move(s)),
           folder(settings.index_dir),
           writer(folder.str(), settings.language, !folder.temporary()),
-          stem(settings.language),
-          readers(folder.str()),
-          committer("making search index changes searchable", commit_interval, [this] { commit(); }),
-          reindexer("reindexing products for search", reindex_interval, [this] { run_requested_reindex(); }) {}
+          readers(folder.str(), [language = settings.language](Xapian::QueryParser& parser) {
+              parser.set_stemmer(Xapian::Stem(language));
+              parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
+              parser.set_default_op(Xapian::Query::OP_AND);
+              parser.set_max_expansion(prefix_expansions, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
+                                       Xapian::QueryParser::FLAG_PARTIAL);
+          }),
+          committer("making search index changes searchable", commit_interval, [this] { guarded([this] { commit_soon(); }); }),
+          reindexer("reindexing products for search", reindex_interval, [this] { guarded([this] { run_requested_reindex(); }); }) {}
 
     void commit() {
         std::lock_guard lock(writer_mutex);
-        if (writer.commit()) readers.committed();
+        if (!writer.commit()) return;
+        readers.committed();
+        last_commit = std::chrono::steady_clock::now();
+    }
+
+    // The committer's run: changes wait for the gap since the last commit, then become searchable.
+    void commit_soon() {
+        const auto due = [&] {
+            std::lock_guard lock(writer_mutex);
+            return last_commit + commit_gap;
+        }();
+        std::this_thread::sleep_until(due);
+        commit();
     }
 
     void apply(const kernel::bus::Envelope& event) {
@@ -137,19 +174,26 @@ struct Search::Impl {
     }
 
     // Where the index stands in the catalog's log, building it from the catalog first when it was
-    // never built, or when it is ahead of the log (the catalog's database was replaced).
+    // never built, when it is ahead of the log (the catalog's database was replaced), or when the
+    // events it missed are gone from the log (this copy was down for longer than the retention).
     std::int64_t resume_after(kernel::bus::Bus& bus, const std::string& source) {
         const auto head = bus.head(source);
         const auto at = [&] {
             std::lock_guard lock(writer_mutex);
             return writer.position();
         }();
-        if (at && *at <= head) return *at;
-        spdlog::info(at ? "search index is ahead of the catalog's log: rebuilding it" : "building the search index");
+        if (!at) {
+            spdlog::info("building the search index");
+        } else if (*at > head) {
+            spdlog::info("search index is ahead of the catalog's log: rebuilding it");
+        } else if (*at < bus.pruned_through(source)) {
+            spdlog::info("search index missed events no longer in the catalog's log: rebuilding it");
+        } else {
+            return *at;
+        }
         const auto started = std::chrono::steady_clock::now();
         const auto products = reindex_all(head);
-        spdlog::info("search index built: {} products in {} ms", products,
-                     std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count());
+        spdlog::info("search index built: {} products in {} ms", products, since(started));
         return head;
     }
 
@@ -207,23 +251,19 @@ struct Search::Impl {
             ids.assign(requested_ids.begin(), requested_ids.end());
             requested_ids.clear();
         }
-        if (all) spdlog::info("search reindex: {} products read", reindex_all(std::nullopt));
-        else if (!ids.empty()) reindex_some(ids);
+        if (!all && ids.empty()) return;
+        const auto started = std::chrono::steady_clock::now();
+        const auto read = all ? reindex_all(std::nullopt) : reindex_some(ids);
+        spdlog::info("search reindex: {} products in {} ms", read, since(started));
     }
 
     SearchResult search(const SearchQuery& q) {
         const auto text = Xapian::Unicode::tolower(clean_query_text(q.text));
         SearchResult result;
-        readers.with_reader([&](Xapian::Database& db) {
+        readers.with_reader([&](Xapian::Database& db, Xapian::QueryParser& parser) {
             result = {};
-            Xapian::QueryParser parser;
-            parser.set_database(db);
-            parser.set_stemmer(stem);
-            parser.set_stemming_strategy(Xapian::QueryParser::STEM_SOME);
-            parser.set_default_op(Xapian::Query::OP_AND);
-            parser.set_max_expansion(prefix_expansions, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
-                                     Xapian::QueryParser::FLAG_PARTIAL);
-            const auto words = text.empty() ? Xapian::Query::MatchAll : parse_words(parser, text);
+            // Query(""), not the shared Query::MatchAll, whose reference count other threads bump too.
+            const auto words = text.empty() ? Xapian::Query(std::string()) : parse_words(parser, text);
             // Nothing searchable was typed (only punctuation, say): nothing matches.
             if (words.empty()) return;
             Xapian::Enquire enquire(db);
@@ -254,7 +294,7 @@ struct Search::Impl {
     IndexFolder folder;
     std::mutex writer_mutex;
     IndexWriter writer;
-    Xapian::Stem stem;
+    std::chrono::steady_clock::time_point last_commit;
     ReaderPool readers;
     std::mutex request_mutex;
     bool requested_all = false;
@@ -264,21 +304,25 @@ struct Search::Impl {
 };
 
 Search::Search(catalog::Catalog& catalog, SearchSettings settings)
-    : impl_(std::make_unique<Impl>(catalog, std::move(settings))) {}
+    : impl_(guarded([&] { return std::make_unique<Impl>(catalog, std::move(settings)); })) {}
 
 Search::~Search() = default;
 
-SearchResult Search::search(const SearchQuery& query) { return impl_->search(query); }
+SearchResult Search::search(const SearchQuery& query) {
+    return guarded([&] { return impl_->search(query); });
+}
 
 void Search::follow(kernel::bus::Bus& bus) {
     bus.subscribe_local({"search.index",
                          {catalog::topic_product_updated, catalog::topic_stock_changed},
-                         [this](const kernel::bus::Envelope& event) { impl_->apply(event); },
-                         [this, &bus](const std::string& source) { return impl_->resume_after(bus, source); }});
+                         [this](const kernel::bus::Envelope& event) { guarded([&] { impl_->apply(event); }); },
+                         [this, &bus](const std::string& source) {
+                             return guarded([&] { return impl_->resume_after(bus, source); });
+                         }});
 }
 
 std::size_t Search::reindex(const std::optional<std::vector<std::string>>& product_ids) {
-    return product_ids ? impl_->reindex_some(*product_ids) : impl_->reindex_all(std::nullopt);
+    return guarded([&] { return product_ids ? impl_->reindex_some(*product_ids) : impl_->reindex_all(std::nullopt); });
 }
 
 void Search::request_reindex(const std::optional<std::vector<std::string>>& product_ids) {
@@ -298,13 +342,15 @@ void Search::start() {
 void Search::stop() {
     impl_->reindexer.stop();
     impl_->committer.stop();
-    impl_->commit();
+    guarded([&] { impl_->commit(); });
 }
 
 std::size_t Search::document_count() {
-    std::size_t count = 0;
-    impl_->readers.with_reader([&](Xapian::Database& db) { count = db.get_doccount(); });
-    return count;
+    return guarded([&] {
+        std::size_t count = 0;
+        impl_->readers.with_reader([&](Xapian::Database& db, Xapian::QueryParser&) { count = db.get_doccount(); });
+        return count;
+    });
 }
 
 }  // namespace mercato::search

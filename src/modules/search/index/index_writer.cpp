@@ -52,6 +52,7 @@ IndexWriter::IndexWriter(const std::string& dir, const std::string& language, bo
     : db_(open_index(dir, fmt::format("{} {}", index_format, language), sync ? 0 : Xapian::DB_NO_SYNC)) {
     terms_.set_stemmer(stemmer(language));
     terms_.set_stemming_strategy(Xapian::TermGenerator::STEM_SOME);
+    if (const auto text = db_.get_metadata(position_key); !text.empty()) position_ = std::stoll(text);
 }
 
 std::optional<Xapian::Document> IndexWriter::stored(const std::string& product_id) {
@@ -105,14 +106,9 @@ std::vector<std::string> IndexWriter::product_ids() {
     return ids;
 }
 
-std::optional<std::int64_t> IndexWriter::position() {
-    const auto text = db_.get_metadata(position_key);
-    if (text.empty()) return std::nullopt;
-    return std::stoll(text);
-}
-
 void IndexWriter::set_position(std::int64_t offset) {
     db_.set_metadata(position_key, std::to_string(offset));
+    position_ = offset;
     dirty_ = true;
 }
 

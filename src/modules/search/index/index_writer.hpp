@@ -27,7 +27,7 @@ public:
     std::vector<std::string> product_ids();
 
     // The offset of the catalog's log this index has applied; nullopt for an index never built.
-    std::optional<std::int64_t> position();
+    std::optional<std::int64_t> position() const { return position_; }
     void set_position(std::int64_t offset);
 
     // Makes the changes so far visible to readers (and durable); false when there were none.
@@ -41,6 +41,7 @@ private:
 
     Xapian::WritableDatabase db_;
     Xapian::TermGenerator terms_;
+    std::optional<std::int64_t> position_;
     bool dirty_ = false;
 };
 

@@ -2,6 +2,14 @@
 
 namespace mercato::search {
 
+namespace {
+
+// Commits come at most every few hundred milliseconds, so a search overtaken twice in a row is
+// already rare; one overtaken this often means the writer is misbehaving.
+constexpr int max_attempts = 4;
+
+}  // namespace
+
 std::unique_ptr<ReaderPool::Reader> ReaderPool::borrow() {
     std::unique_ptr<Reader> reader;
     {
@@ -12,8 +20,11 @@ std::unique_ptr<ReaderPool::Reader> ReaderPool::borrow() {
         }
     }
     const auto now = generation_.load();
-    if (!reader) return std::make_unique<Reader>(Reader{Xapian::Database(dir_), now});
-    if (reader->generation != now) {
+    if (!reader) {
+        reader = std::make_unique<Reader>(Reader{Xapian::Database(dir_), Xapian::QueryParser(), now});
+        configure_(reader->parser);
+        reader->parser.set_database(reader->db);
+    } else if (reader->generation != now) {
         reader->db.reopen();
         reader->generation = now;
     }
@@ -25,19 +36,22 @@ void ReaderPool::give_back(std::unique_ptr<Reader> reader) {
     idle_.push_back(std::move(reader));
 }
 
-void ReaderPool::with_reader(const std::function<void(Xapian::Database&)>& fn) {
+void ReaderPool::with_reader(const std::function<void(Xapian::Database&, Xapian::QueryParser&)>& fn) {
     auto reader = borrow();
     struct GiveBack {
         ReaderPool& pool;
         std::unique_ptr<Reader>& reader;
         ~GiveBack() { pool.give_back(std::move(reader)); }
     } give_back{*this, reader};
-    try {
-        fn(reader->db);
-    } catch (const Xapian::DatabaseModifiedError&) {
-        // The revision it read was overwritten by later commits: read the newest one instead.
-        reader->db.reopen();
-        fn(reader->db);
+    for (int attempt = 1;; ++attempt) {
+        try {
+            fn(reader->db, reader->parser);
+            return;
+        } catch (const Xapian::DatabaseModifiedError&) {
+            // The revision it read was overwritten by later commits: read the newest one instead.
+            if (attempt == max_attempts) throw;
+            reader->db.reopen();
+        }
     }
 }
 
