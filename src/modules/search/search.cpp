@@ -276,8 +276,9 @@ struct Search::Impl {
             enquire.add_matchspy(&facets);
             const auto matches = enquire.get_mset(q.offset, q.limit, exact_count_limit);
             for (auto it = matches.begin(); it != matches.end(); ++it) {
-                const auto p = decode_indexed_product(it.get_document().get_data());
-                result.items.push_back({p.id, p.name, p.price, p.currency, text.empty() ? 0.0 : it.get_weight()});
+                auto hit = shown_product(it.get_document().get_data());
+                if (!text.empty()) hit.score = it.get_weight();
+                result.items.push_back(std::move(hit));
             }
             result.total = static_cast<std::int64_t>(matches.get_matches_estimated());
             result.total_exact = matches.get_matches_lower_bound() == matches.get_matches_upper_bound();

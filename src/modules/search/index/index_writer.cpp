@@ -12,7 +12,7 @@ namespace mercato::search {
 namespace {
 
 // Bumped whenever product_document changes what it writes: an index of an older format is rebuilt.
-constexpr const char* index_format = "1";
+constexpr const char* index_format = "2";
 constexpr const char* format_key = "mercato.format";
 constexpr const char* position_key = "mercato.catalog-offset";
 
@@ -90,7 +90,7 @@ void IndexWriter::remove(const std::string& product_id) {
 void IndexWriter::set_stock(const std::string& product_id, std::int64_t stock) {
     const auto old = stored(product_id);
     if (!old) return;  // deleted, or a change the index will learn with the product itself
-    auto product = decode_indexed_product(old->get_data());
+    auto product = decode_indexed_product(old->get_value(product_slot));
     // Most changes (a sale) leave a product in stock: its document stays as it is.
     if ((product.stock > 0) == (stock > 0)) return;
     product.stock = stock;

@@ -50,8 +50,22 @@ Xapian::Document product_document(const IndexedProduct& p, Xapian::TermGenerator
     doc.add_value(price_slot, Xapian::sortable_serialise(static_cast<double>(p.price)));
     doc.add_value(category_slot, p.category.value_or(""));
     doc.add_value(tags_slot, joined_tags);
-    doc.set_data(encode(p));
+    doc.add_value(product_slot, encode(p));
+    // Id, currency and price hold no newline; the name, last, may.
+    doc.set_data(p.id + '\n' + p.currency + '\n' + std::to_string(p.price) + '\n' + p.name);
     return doc;
+}
+
+SearchHit shown_product(const std::string& data) {
+    SearchHit hit;
+    const auto currency_at = data.find('\n') + 1;
+    const auto price_at = data.find('\n', currency_at) + 1;
+    const auto name_at = data.find('\n', price_at) + 1;
+    hit.id = data.substr(0, currency_at - 1);
+    hit.currency = data.substr(currency_at, price_at - currency_at - 1);
+    hit.price = std::stoll(data.substr(price_at, name_at - price_at - 1));
+    hit.name = data.substr(name_at);
+    return hit;
 }
 
 bool is_plain_word(std::string_view term) { return !term.empty() && !(term[0] >= 'A' && term[0] <= 'Z'); }

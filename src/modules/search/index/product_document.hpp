@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include "modules/search/api/search.hpp"
 #include "modules/search/index/indexed_product.hpp"
 
 namespace mercato::search {
@@ -14,6 +15,9 @@ namespace mercato::search {
 inline constexpr Xapian::valueno price_slot = 0;     // sortable_serialise(price)
 inline constexpr Xapian::valueno category_slot = 1;  // slug, "" for none
 inline constexpr Xapian::valueno tags_slot = 2;      // tags joined by '\n'
+// The whole product (encode()), which a stock change rebuilds the document from. Searches never
+// read it: the document's data holds just what a hit shows, cheaper to read than JSON.
+inline constexpr Xapian::valueno product_slot = 3;
 
 // The unique term of a product's document.
 std::string id_term(std::string_view product_id);
@@ -26,6 +30,9 @@ extern const std::string id_prefix;
 
 // terms must carry the index's stemmer; its document is replaced.
 Xapian::Document product_document(const IndexedProduct& product, Xapian::TermGenerator& terms);
+
+// A hit as a search answer shows it (score 0), from the data of the product's document.
+SearchHit shown_product(const std::string& data);
 
 // Words as a reader typed them (not stems, not boolean terms): what spelling suggestions draw on.
 bool is_plain_word(std::string_view term);
