@@ -75,6 +75,9 @@ public:
     Search& operator=(const Search&) = delete;
 
     SearchResult search(const SearchQuery& query);
+    // The answer search would give, when a search just like it was answered since the index last
+    // changed; nullopt otherwise (and for a query search would refuse). Never blocks on the index.
+    std::optional<SearchResult> cached(const SearchQuery& query);
 
     // Follows catalog.product-updated and catalog.stock-changed as a local consumer group, so every
     // server copy keeps its own index: one that is empty (or behind a catalog that was reset) is

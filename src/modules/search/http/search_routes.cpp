@@ -79,7 +79,17 @@ std::optional<std::vector<std::string>> reindex_scope(const Request& request) {
 }  // namespace
 
 void register_search_routes(http::Router& router, Search& search) {
-    router.add("GET", "/v1/search", [&search](Request& r) { return Response::json(200, result_json(search.search(search_query(r)))); });
+    // A search answered since the index last changed is answered again on the I/O thread.
+    const auto cached = [&search](const Request& r) -> std::optional<Response> {
+        try {
+            if (const auto hit = search.cached(search_query(r))) return Response::json(200, result_json(*hit));
+        } catch (const kernel::Problem&) {
+            // The handler answers a bad query with its problem.
+        }
+        return std::nullopt;
+    };
+    router.add("GET", "/v1/search", [&search](Request& r) { return Response::json(200, result_json(search.search(search_query(r)))); },
+               {http::RouteClass::read, http::Execution::worker, cached});
 
     router.add("POST", "/v1/search/index", [&search](Request& r) {
         http::require_role(r, "admin");
