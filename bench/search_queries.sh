@@ -51,7 +51,9 @@ config_set "$tmp/bench.toml" server io_threads "$IO_THREADS"   # what `mercato s
 # What is measured: target t is backends_of[t] and queries_of[t] at urls[t]; target 0 is the ceiling.
 start_ceiling
 queries_of=(/)
+answers_of=("")
 totals=("")
+scripts=()
 declare -A port_of admin_token seed_s built_ms rebuilt_ms product
 
 # search_total PORT QUERY: the total of GET /v1/search?QUERY (empty when it answers no result).
@@ -103,8 +105,37 @@ for p in json.load(sys.stdin)["items"]:
         [[ $total =~ ^[1-9][0-9]*$ ]] || die "$backend: GET /v1/search?$query found ${total:-no answer}"
         add_target "$backend" "$query" "http://127.0.0.1:${port_of[$backend]}/v1/search?$query"
         queries_of+=("$query")
+        answers_of+=(repeated)
         totals+=("$total")
+        add_distinct_target "$backend" "$query" "$total"
     done
+}
+
+# add_distinct_target BACKEND QUERY TOTAL: QUERY again, but every request a search the server has not
+# answered before, so none is served from its result cache: the query with max_price one higher each
+# time, from far above any price (the same matches), or from the faceted query's own cap (20000, a
+# few more matches as it rises).
+add_distinct_target() {
+    local backend=$1 query=$2 from=1000000000 script
+    if [[ $query == *max_price=* ]]; then
+        from=${query##*max_price=}
+        from=${from%%&*}
+        query=${query/max_price=$from&/}
+        query=${query/&max_price=$from/}
+    fi
+    script="$tmp/distinct-${#targets[@]}.lua"
+    cat >"$script" <<LUA
+local n = 0
+request = function()
+    n = n + 1
+    return wrk.format(nil, "/v1/search?$query&max_price=" .. ($from + n))
+end
+LUA
+    add_target "$backend" "$2 (distinct)" "http://127.0.0.1:${port_of[$backend]}/v1/search?$2"
+    scripts[${#targets[@]} - 1]=$script
+    queries_of+=("$2")
+    answers_of+=(distinct)
+    totals+=("$3")
 }
 
 on_each_backend start_search mercato_search_bench
@@ -146,7 +177,11 @@ section="$tmp/section.md"
     echo "- Requests: \`GET /v1/search?{query}\`, the words taken from the first listed product with a category,"
     echo "  stock and a price in the faceted range: one-word, its last word; three-word, its last three;"
     echo "  faceted, the one word with its category and \`$FACETS\`."
-    echo "  Every answer carries facets (category, tags, price ranges) over the whole match set; total: its matches"
+    echo "  Every answer carries facets (category, tags, price ranges) over the whole match set; total: its matches."
+    echo "  Answers: repeated, the same URL every time, so after the first request the server answers from"
+    echo "  its result cache (kept until the index's next commit); distinct, every request a search not asked"
+    echo "  before (\`max_price\` one higher each time: from 1000000000, which changes no match, or from the"
+    echo "  faceted query's 20000), so every one runs the full Xapian match, facets included"
     for backend in "${backends[@]}"; do
         echo "  ($backend: ${product[$backend]})"
     done
@@ -159,12 +194,12 @@ section="$tmp/section.md"
         echo "| $backend | ${built_ms[$backend]} | ${index_ok[$backend]} | ${rebuilt_ms[$backend]} |"
     done
     echo
-    echo "| backend | query | total | req/s (median) | p50 ms | p99 ms | ratio to bare | p99 < $MAX_P99_MS ms |"
-    echo "|---|---|---:|---:|---:|---:|---:|---|"
-    printf '| bare server | / | | %.0f | %.3f | %.3f | 1.00 | |\n' "${med_rps[0]}" "${med_p50[0]}" "${med_p99[0]}"
+    echo "| backend | query | answers | total | req/s (median) | p50 ms | p99 ms | ratio to bare | p99 < $MAX_P99_MS ms |"
+    echo "|---|---|---|---:|---:|---:|---:|---:|---|"
+    printf '| bare server | / | | | %.0f | %.3f | %.3f | 1.00 | |\n' "${med_rps[0]}" "${med_p50[0]}" "${med_p99[0]}"
     for ((t = 1; t < ${#targets[@]}; t++)); do
-        printf '| %s | %s | %s | %.0f | %.3f | %.3f | %.2f | %s |\n' "${backends_of[t]}" "\`${queries_of[t]}\`" \
-            "${totals[t]}" "${med_rps[$t]}" "${med_p50[$t]}" "${med_p99[$t]}" "${ratio[$t]}" "${p99_ok[$t]}"
+        printf '| %s | %s | %s | %s | %.0f | %.3f | %.3f | %.2f | %s |\n' "${backends_of[t]}" "\`${queries_of[t]}\`" \
+            "${answers_of[t]}" "${totals[t]}" "${med_rps[$t]}" "${med_p50[$t]}" "${med_p99[$t]}" "${ratio[$t]}" "${p99_ok[$t]}"
     done
     wrk_warnings
     echo

@@ -191,7 +191,8 @@ stop_backends() {
 }
 
 # interleaved_wrk_rounds: runs wrk (WRK_ARGS) on every urls[t], labelled targets[t], ROUNDS times;
-# a target the caller gives a header of its own in headers[t] (a bearer token) sends it too.
+# a target the caller gives a header of its own in headers[t] (a bearer token) sends it too, and one
+# given a Lua script in scripts[t] runs it (wrk -s).
 # Every round starts at a different target, so drift (thermal, background load) is spread evenly
 # instead of hitting one target; servers not under load idle. Fills the caller's associative arrays
 # rps[t,round], p50[t,round], p99[t,round] and bad[t] (socket errors and non-2xx answers); wrk's
@@ -206,6 +207,9 @@ interleaved_wrk_rounds() {
             header=()
             if [[ -n ${headers[t]:-} ]]; then
                 header=(-H "${headers[t]}")
+            fi
+            if [[ -n ${scripts[t]:-} ]]; then
+                header+=(-s "${scripts[t]}")
             fi
             wrk "${WRK_ARGS[@]}" "${header[@]}" "${urls[t]}" >"$out"
             read -r r l50 l99 errors < <(wrk_summary "$out") || die "could not parse wrk output for ${targets[t]}: $out"
