@@ -4,11 +4,18 @@
 
 namespace mercato::search {
 
+namespace {
+
+// Rendered answers kept while the index stays unchanged: a few kilobytes each.
+constexpr std::size_t cached_answers = 5'000;
+
+}  // namespace
+
 SearchModule::SearchModule(catalog::Catalog& catalog, kernel::bus::Bus& bus, SearchSettings settings)
-    : search_(catalog, std::move(settings)) {
+    : search_(catalog, std::move(settings)), answers_(cached_answers) {
     search_.follow(bus);
 }
 
-void SearchModule::register_routes(http::Router& router) { register_search_routes(router, search_); }
+void SearchModule::register_routes(http::Router& router) { register_search_routes(router, search_, answers_); }
 
 }  // namespace mercato::search

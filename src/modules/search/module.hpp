@@ -2,6 +2,7 @@
 #pragma once
 
 #include "modules/search/api/search.hpp"
+#include "modules/search/http/answer_cache.hpp"
 
 namespace mercato::http {
 class Router;
@@ -21,6 +22,7 @@ public:
 
 private:
     Search search_;
+    AnswerCache answers_;
 };
 
 }  // namespace mercato::search

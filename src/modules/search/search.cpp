@@ -21,7 +21,6 @@
 #include "modules/search/index/index_writer.hpp"
 #include "modules/search/index/product_document.hpp"
 #include "modules/search/index/reader_pool.hpp"
-#include "modules/search/index/result_cache.hpp"
 
 namespace mercato::search {
 
@@ -38,8 +37,6 @@ constexpr auto commit_interval = std::chrono::milliseconds(1'000);
 // readers must move to the new revision before the writer overwrites the one they read.
 constexpr auto commit_gap = std::chrono::milliseconds(200);
 constexpr auto reindex_interval = std::chrono::minutes(10);
-// Answers kept between commits: a few kilobytes each.
-constexpr std::size_t cached_results = 5'000;
 
 // The folder of an index the settings leave unnamed: made at start, removed at the end.
 class IndexFolder {
@@ -140,7 +137,6 @@ struct Search::Impl {
               parser.set_max_expansion(prefix_expansions, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT,
                                        Xapian::QueryParser::FLAG_PARTIAL);
           }),
-          results(cached_results),
           committer("making search index changes searchable", commit_interval, [this] { guarded([this] { commit_soon(); }); }),
           reindexer("reindexing products for search", reindex_interval, [this] { guarded([this] { run_requested_reindex(); }); }) {}
 
@@ -148,7 +144,6 @@ struct Search::Impl {
         std::lock_guard lock(writer_mutex);
         if (!writer.commit()) return;
         readers.committed();
-        results.invalidate();
         last_commit = std::chrono::steady_clock::now();
     }
 
@@ -227,10 +222,7 @@ struct Search::Impl {
         std::lock_guard lock(writer_mutex);
         for (const auto& id : gone) writer.remove(id);
         if (position) writer.set_position(*position);
-        if (writer.commit()) {
-            readers.committed();
-            results.invalidate();
-        }
+        if (writer.commit()) readers.committed();
         return read;
     }
 
@@ -267,9 +259,6 @@ struct Search::Impl {
 
     SearchResult search(const SearchQuery& q) {
         const auto text = Xapian::Unicode::tolower(clean_query_text(q.text));
-        const auto key = ResultCache::key(q, text);
-        if (const auto hit = results.find(key)) return *hit;
-        const auto generation = results.generation();
         SearchResult result;
         readers.with_reader([&](Xapian::Database& db, Xapian::QueryParser& parser) {
             result = {};
@@ -298,18 +287,7 @@ struct Search::Impl {
             result.prices = price_ranges(facets.prices());
             if (result.total == 0 && !text.empty()) result.did_you_mean = corrected(parser, text);
         });
-        results.store(key, result, generation);
         return result;
-    }
-
-    std::optional<SearchResult> cached(const SearchQuery& q) {
-        try {
-            const auto hit = results.find(ResultCache::key(q, Xapian::Unicode::tolower(clean_query_text(q.text))));
-            if (hit) return *hit;
-        } catch (const kernel::Problem&) {
-            // search() answers a bad query with its problem.
-        }
-        return std::nullopt;
     }
 
     catalog::Catalog& catalog;
@@ -319,7 +297,6 @@ struct Search::Impl {
     IndexWriter writer;
     std::chrono::steady_clock::time_point last_commit;
     ReaderPool readers;
-    ResultCache results;
     std::mutex request_mutex;
     bool requested_all = false;
     std::set<std::string> requested_ids;
@@ -336,7 +313,7 @@ SearchResult Search::search(const SearchQuery& query) {
     return guarded([&] { return impl_->search(query); });
 }
 
-std::optional<SearchResult> Search::cached(const SearchQuery& query) { return impl_->cached(query); }
+std::uint64_t Search::revision() const { return impl_->readers.generation(); }
 
 void Search::follow(kernel::bus::Bus& bus) {
     bus.subscribe_local({"search.index",

@@ -75,9 +75,9 @@ public:
     Search& operator=(const Search&) = delete;
 
     SearchResult search(const SearchQuery& query);
-    // The answer search would give, when a search just like it was answered since the index last
-    // changed; nullopt otherwise (and for a query search would refuse). Never blocks on the index.
-    std::optional<SearchResult> cached(const SearchQuery& query);
+    // Changes with every commit of the index: an answer read at one revision holds while it lasts.
+    // Never blocks.
+    std::uint64_t revision() const;
 
     // Follows catalog.product-updated and catalog.stock-changed as a local consumer group, so every
     // server copy keeps its own index: one that is empty (or behind a catalog that was reset) is

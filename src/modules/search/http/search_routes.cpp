@@ -10,6 +10,7 @@
 #include "http/router.hpp"
 #include "kernel/problem.hpp"
 #include "modules/search/api/search.hpp"
+#include "modules/search/http/answer_cache.hpp"
 
 namespace mercato::search {
 
@@ -78,18 +79,25 @@ std::optional<std::vector<std::string>> reindex_scope(const Request& request) {
 
 }  // namespace
 
-void register_search_routes(http::Router& router, Search& search) {
+void register_search_routes(http::Router& router, Search& search, AnswerCache& answers) {
     // A search answered since the index last changed is answered again on the I/O thread.
-    const auto cached = [&search](const Request& r) -> std::optional<Response> {
+    const auto cached = [&search, &answers](const Request& r) -> std::optional<Response> {
         try {
-            if (const auto hit = search.cached(search_query(r))) return Response::json(200, result_json(*hit));
+            if (const auto body = answers.find(AnswerCache::key(search_query(r)), search.revision())) {
+                return Response::text(200, *body, "application/json");
+            }
         } catch (const kernel::Problem&) {
             // The handler answers a bad query with its problem.
         }
         return std::nullopt;
     };
-    router.add("GET", "/v1/search", [&search](Request& r) { return Response::json(200, result_json(search.search(search_query(r)))); },
-               {http::RouteClass::read, http::Execution::worker, cached});
+    router.add("GET", "/v1/search", [&search, &answers](Request& r) {
+        const auto query = search_query(r);
+        const auto revision = search.revision();
+        const auto body = std::make_shared<const std::string>(result_json(search.search(query)).dump());
+        answers.store(AnswerCache::key(query), body, revision);
+        return Response::text(200, *body, "application/json");
+    }, {http::RouteClass::read, http::Execution::worker, cached});
 
     router.add("POST", "/v1/search/index", [&search](Request& r) {
         http::require_role(r, "admin");

@@ -7,8 +7,9 @@ class Router;
 
 namespace mercato::search {
 
+class AnswerCache;
 class Search;
 
-void register_search_routes(http::Router& router, Search& search);
+void register_search_routes(http::Router& router, Search& search, AnswerCache& answers);
 
 }  // namespace mercato::search

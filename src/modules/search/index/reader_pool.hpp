@@ -27,6 +27,8 @@ public:
     void with_reader(const std::function<void(Xapian::Database&, Xapian::QueryParser&)>& fn);
     // The writer committed: readers reopen before their next search.
     void committed() { ++generation_; }
+    // Changes with every commit; a reader borrowed after reading it sees that commit at least.
+    std::uint64_t generation() const { return generation_.load(); }
 
 private:
     struct Reader {
