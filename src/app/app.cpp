@@ -25,7 +25,7 @@
 namespace mercato::app {
 
 struct App::Parts {
-    explicit Parts(kernel::Config cfg, std::vector<kernel::MigrationFile> files)
+    Parts(kernel::Config cfg, std::vector<kernel::MigrationFile> files, Role role)
         : config(std::move(cfg)), features(config.features) {
         kernel::DatabaseOptions options;
         options.url = config.db_url;
@@ -58,6 +58,8 @@ struct App::Parts {
         if (std::find(modules.begin(), modules.end(), "catalog") != modules.end()) {
             catalog_module = std::make_unique<mercato::catalog::CatalogModule>(db, *bus, catalog_settings(config));
             catalog_module->register_routes(router);
+        }
+        if (catalog_module && role == Role::server) {
             search_module = std::make_unique<mercato::search::SearchModule>(catalog_module->catalog(), *bus,
                                                                             search_settings(config, backend));
             search_module->register_routes(router);
@@ -197,8 +199,8 @@ struct App::Parts {
     std::unique_ptr<mercato::search::SearchModule> search_module;
 };
 
-App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations)
-    : parts_(std::make_unique<Parts>(std::move(config), std::move(migrations))) {}
+App::App(kernel::Config config, std::vector<kernel::MigrationFile> migrations, Role role)
+    : parts_(std::make_unique<Parts>(std::move(config), std::move(migrations), role)) {}
 
 App::~App() = default;
 

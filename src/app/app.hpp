@@ -58,10 +58,16 @@ class Search;
 
 namespace mercato::app {
 
+// What the process is for. A command-line tool (migrate, users, seed) runs beside a serving copy and
+// builds no read model a copy owns alone: the search index, which is locked by the copy that serves
+// it and catches up from the catalog's log when it starts.
+enum class Role { server, tool };
+
 class App {
 public:
     // Opens the database (without migrating). Throws ConfigError or Problem 503.
-    explicit App(kernel::Config config, std::vector<kernel::MigrationFile> migrations = kernel::embedded_migrations());
+    explicit App(kernel::Config config, std::vector<kernel::MigrationFile> migrations = kernel::embedded_migrations(),
+                 Role role = Role::server);
     ~App();
 
     // Applies pending migrations; returns their ids. Throws MigrationError.

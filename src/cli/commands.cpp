@@ -111,7 +111,7 @@ int migrate(const std::vector<std::string>& args) {
         }
         const kernel::Config cfg = build_config(options);
         kernel::init_logging("warn", cfg.log_format);
-        app::App app(cfg);
+        app::App app(cfg, kernel::embedded_migrations(), app::Role::tool);
         if (options.get("status")) {
             const auto pending = app.pending_migrations();
             std::cout << pending.size() << " pending migration(s)\n";
@@ -134,7 +134,7 @@ template <class F>
 int with_app(const ParsedOptions& options, F&& body) {
     const kernel::Config cfg = build_config(options);
     kernel::init_logging("warn", cfg.log_format);
-    app::App app(cfg);
+    app::App app(cfg, kernel::embedded_migrations(), app::Role::tool);
     app.migrate();
     try {
         return body(app);

@@ -1,5 +1,6 @@
 #include "http/request.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "http/text.hpp"
@@ -21,6 +22,30 @@ bool is_json_media_type(std::string_view content_type) {
     std::string_view media = content_type.substr(0, semicolon);
     while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
     return iequals(media, "application/json") || (media.size() > 5 && iequals(media.substr(media.size() - 5), "+json"));
+}
+
+// No request of the API nests deeper than a few levels. Deeper documents cost a heap node a level to
+// hold, and copying or printing one recurses once a level, so a body of nested brackets within the
+// size limit could exhaust a worker's stack: it is refused before it is parsed.
+constexpr int max_json_depth = 64;
+
+bool nests_too_deep(std::string_view text) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_json_depth) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
 }
 
 }  // namespace
@@ -72,6 +97,9 @@ const nlohmann::json& Request::json() const {
         throw kernel::Problem(415, kernel::status_title(415), "the request body must be application/json");
     }
     if (body.empty()) throw kernel::Problem::bad_request("the request body is empty; a JSON document is required");
+    if (nests_too_deep(body)) {
+        throw kernel::Problem::bad_request(fmt::format("the JSON document nests deeper than {} levels", max_json_depth));
+    }
     try {
         json_ = std::make_shared<const nlohmann::json>(nlohmann::json::parse(body));
     } catch (const nlohmann::json::parse_error& e) {

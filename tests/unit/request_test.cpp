@@ -114,3 +114,14 @@ TEST_CASE("json() accepts application/json with parameters, any +json type, and 
         CHECK(request.json().at("ok") == true);
     }
 }
+
+TEST_CASE("json() refuses a document nested deeper than 64 levels with 400; brackets inside strings do not count") {
+    const auto nested = [](int levels, const std::string& inside) {
+        return std::string(static_cast<std::size_t>(levels), '[') + inside + std::string(static_cast<std::size_t>(levels), ']');
+    };
+    CHECK(problem_status([&] { with_body(nested(65, "1")).json(); }) == 400);
+    CHECK(with_body(nested(64, "\"[[[[ \\\" {{{{\"")).json().is_array());
+    std::string objects;
+    for (int i = 0; i < 65; ++i) objects += "{\"a\":";
+    CHECK(problem_status([&] { with_body(objects + "1" + std::string(65, '}')).json(); }) == 400);
+}
