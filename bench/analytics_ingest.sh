@@ -42,13 +42,7 @@ source "$bench_dir/server.sh"
 open_bench analytics_ingest.sh "$@"
 choose_backends
 
-tmp=$(mktemp -d)
-declare -A mercato_pid=()
-trap stop_backends EXIT
-trap 'exit 130' INT TERM
-
-isolate_in "$tmp"
-bench_config "$tmp/bench.toml"   # shipped defaults, rate limits off
+open_backend_run
 shipped_workers=$(awk '/^\[/ {s = $0} s == "[server]" && $1 == "workers" {print $3}' "$tmp/bench.toml")
 [[ $shipped_workers =~ ^[0-9]+$ ]] || die "the shipped configuration sets no [server] workers"
 cp "$tmp/bench.toml" "$tmp/bench-wide.toml"

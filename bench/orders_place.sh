@@ -37,14 +37,7 @@ source "$bench_dir/server.sh"
 open_bench orders_place.sh "$@"
 choose_backends
 
-tmp=$(mktemp -d)
-pg_db=""   # the database made for this run, dropped at the end
-declare -A mercato_pid=()
-trap stop_backends EXIT
-trap 'exit 130' INT TERM
-
-isolate_in "$tmp"
-bench_config "$tmp/bench.toml"   # shipped defaults, rate limits off
+open_backend_run
 
 # The wrk script (after bench/server.sh's common start). Its arguments after `--`: a data file
 # returning {ids = {...}, tokens = {...}} (prepared request k buys one unit of ids[k] with tokens[k],

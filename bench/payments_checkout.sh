@@ -308,13 +308,7 @@ pay_orders() {
         "${twice[$key]}" "${left_pending[$key]}" "$outcome" >&2
 }
 
-# Every round runs every backend, starting at a different one each time, so drift (thermal,
-# background load) is spread evenly. The server not under load idles.
-for ((round = 0; round < ROUNDS; round++)); do
-    for ((k = 0; k < ${#backends[@]}; k++)); do
-        pay_orders "${backends[(round + k) % ${#backends[@]}]}" "$round"
-    done
-done
+interleaved_backend_rounds pay_orders
 
 declare -A med_rate med_p50 med_p99 ok_runs
 bad_runs=0

@@ -256,6 +256,32 @@ wrk_warnings() {
     done
 }
 
+# open_backend_run: after choose_backends, the start of a run that serves one Mercato per backend: its
+# folder tmp (the run moves into it, isolate_in) with the bench configuration $tmp/bench.toml
+# (bench_config: shipped defaults, rate limits off), and the caller's mercato_pid map, all ended by
+# stop_backends at exit.
+open_backend_run() {
+    tmp=$(mktemp -d)
+    pg_db=""   # the database made for this run, dropped at the end
+    declare -gA mercato_pid=()
+    trap stop_backends EXIT
+    trap 'exit 130' INT TERM
+    isolate_in "$tmp"
+    bench_config "$tmp/bench.toml"
+}
+
+# interleaved_backend_rounds FUNCTION: runs FUNCTION BACKEND ROUND for each of ROUNDS rounds on every
+# backend, each round starting at a different one, so drift (thermal, background load) is spread
+# evenly. The server not under load idles.
+interleaved_backend_rounds() {
+    local round k
+    for ((round = 0; round < ROUNDS; round++)); do
+        for ((k = 0; k < ${#backends[@]}; k++)); do
+            "$1" "${backends[(round + k) % ${#backends[@]}]}" "$round"
+        done
+    done
+}
+
 # choose_backends: sets backends to sqlite, plus postgresql when MERCATO_TEST_PG_URL names a
 # cluster (kept in pg_url). Call before isolate_in, which clears MERCATO_*.
 choose_backends() {
@@ -485,19 +511,16 @@ seed_lines() {
 # the customers' tokens ($tmp/tokens-BACKEND.txt, one a line), then waits for the event bus to handle
 # what all that published.
 start_shop() {
-    local backend=$1 db=$2 products=$3 port started i email token id ids=()
+    local backend=$1 db=$2 products=$3 port started i email id ids=()
     seed_demo "$backend" "$db" "$products"
     serve_with_admin "$backend" "$db"
     port=${port_of[$backend]}
-    : >"$tmp/tokens-$backend.txt"
     for ((i = 1; i <= CUSTOMERS; i++)); do
         email="buyer$i@bench.example"
         http_post "$port" /v1/users/register "{\"email\":\"$email\",\"password\":\"$PASSWORD\",\"name\":\"Buyer $i\"}" |
             grep -q '"role":"customer"' || die "$backend: could not register $email"
-        token=$(sign_in "$port" "$email" "$PASSWORD")
-        [[ -n $token ]] || die "$backend: could not sign in as $email"
-        echo "$token" >>"$tmp/tokens-$backend.txt"
     done
+    sign_in_customers "$backend"
 
     product_stocks "$port" >"$tmp/products-$backend.txt"
     mapfile -t ids < <(awk '{print $1}' "$tmp/products-$backend.txt")
@@ -508,6 +531,19 @@ start_shop() {
     done
     topup_s[$backend]=$(elapsed_s "$started")
     drain_bus "$backend"
+}
+
+# sign_in_customers BACKEND: signs in start_shop's CUSTOMERS customers and writes their tokens to
+# $tmp/tokens-BACKEND.txt, one a line; again before a run that could outlast the tokens' 15 minutes.
+sign_in_customers() {
+    local i email token
+    : >"$tmp/tokens-$1.txt"
+    for ((i = 1; i <= CUSTOMERS; i++)); do
+        email="buyer$i@bench.example"
+        token=$(sign_in "${port_of[$1]}" "$email" "$PASSWORD")
+        [[ -n $token ]] || die "$1: could not sign in as $email"
+        echo "$token" >>"$tmp/tokens-$1.txt"
+    done
 }
 
 # wrk_lua_common: the start of the orders and payments benches' wrk scripts. wrk threads have separate
@@ -584,15 +620,21 @@ end
 LUA
 }
 
-# open_bench SCRIPT ARGS...: takes the one argument every wrk bench takes (the build directory) and
-# checks the tools they all use; sets build_dir and mercato_bin.
-open_bench() {
+# open_build_dir SCRIPT ARGS...: takes the one argument of a script that serves a Mercato (SCRIPT, as
+# its usage names it): the build directory; checks python3, which reads the answers' JSON, and sets
+# build_dir and mercato_bin.
+open_build_dir() {
     local script=$1
     shift
-    [[ $# -eq 1 ]] || die "usage: bench/$script BUILD_DIR"
+    [[ $# -eq 1 ]] || die "usage: $script BUILD_DIR"
     build_dir=$(cd "$1" && pwd) || die "no such directory: $1"
     mercato_bin="$build_dir/mercato"
     [[ -x $mercato_bin ]] || die "missing $mercato_bin"
-    command -v wrk >/dev/null || die "wrk is not installed"
     command -v python3 >/dev/null || die "python3 is not installed (it reads the answers' JSON)"
+}
+
+# open_bench SCRIPT ARGS...: open_build_dir for a wrk bench (bench/SCRIPT), which needs wrk too.
+open_bench() {
+    open_build_dir "bench/$1" "${@:2}"
+    command -v wrk >/dev/null || die "wrk is not installed"
 }
