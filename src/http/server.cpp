@@ -23,6 +23,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <spdlog/spdlog.h>
 
 #include "http/pipeline.hpp"
@@ -66,6 +67,23 @@ struct Connection {
 };
 
 constexpr milliseconds sweep_interval{100};
+
+// Descriptors kept back from client connections: database connections, the search index, log files.
+constexpr std::size_t reserved_descriptors = 256;
+
+// Raises the soft limit on open files to the hard one (as nginx and Go's runtime do): a soft limit of
+// 1,024, common by default, would otherwise let a thousand idle clients lock everyone else out.
+// Returns the limit in force.
+std::size_t raise_open_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    return limit.rlim_cur == RLIM_INFINITY ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(limit.rlim_cur);
+}
 
 // Runs a blocking handler on a worker thread and resumes the session on its own strand.
 asio::awaitable<Response> on_worker(kernel::WorkerPool& workers, const Route& route, Request& request) {
@@ -145,8 +163,10 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
 
     std::mutex connections_mutex;
     std::unordered_map<Connection*, std::weak_ptr<Connection>> connections;
+    std::size_t connection_cap = 0;  // set by listen()
 
     asio::awaitable<void> accept_loop();
+    asio::awaitable<void> refuse(tcp::socket socket);
     asio::awaitable<void> sweep_loop();
     asio::awaitable<void> serve(std::shared_ptr<Connection> conn);
     asio::awaitable<void> reject(Connection& conn, int status, std::string detail, unsigned version);
@@ -179,9 +199,15 @@ asio::awaitable<void> Server::Impl::accept_loop() {
         beast::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
         auto conn = std::make_shared<Connection>(std::move(socket));
+        bool full = false;
         {
             std::lock_guard lock(connections_mutex);
-            connections.emplace(conn.get(), conn);
+            full = connections.size() >= connection_cap;
+            if (!full) connections.emplace(conn.get(), conn);
+        }
+        if (full) {
+            asio::co_spawn(executor, refuse(std::move(conn->socket)), asio::detached);
+            continue;
         }
         asio::co_spawn(conn->socket.get_executor(), serve(conn),
                        [self, raw = conn.get()](std::exception_ptr error) {
@@ -211,6 +237,22 @@ asio::awaitable<void> Server::Impl::reject(Connection& conn, int status, std::st
     Response response = Response::problem(kernel::Problem(status, kernel::status_title(status), std::move(detail)));
     pipeline.after(request, response, nullptr, {});
     if (co_await write(conn, response, version, false, false)) co_await linger(conn);
+}
+
+// Over the cap a client is told so, with a 503 it can act on, and closed at once: it is never
+// registered, so it holds no descriptor past this answer and no place among the connections served.
+asio::awaitable<void> Server::Impl::refuse(tcp::socket socket) {
+    Response response = Response::problem(kernel::Problem(
+        503, kernel::status_title(503), fmt::format("the server has {} connections open, its limit; try again shortly", connection_cap)));
+    response.headers.emplace_back("Retry-After", "1");
+    auto out = to_beast(response, 11, false, false);
+    co_await bhttp::async_write(socket, out, use_tuple);
+    // Reading what already arrived keeps the close from becoming a reset that could discard the answer.
+    beast::error_code ignored;
+    std::array<char, 4096> scratch{};
+    while (socket.available(ignored) > 0 && !ignored) socket.read_some(asio::buffer(scratch), ignored);
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
 }
 
 // Closing right after an error while the client is still sending would make the kernel reset the
@@ -436,6 +478,14 @@ std::uint16_t Server::listen() {
     impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
     impl_->acceptor.bind(endpoint);
     impl_->acceptor.listen(asio::socket_base::max_listen_connections);
+    const std::size_t descriptors = raise_open_file_limit();
+    const std::size_t room = descriptors > 2 * reserved_descriptors ? descriptors - reserved_descriptors : descriptors / 2;
+    impl_->connection_cap = std::min(impl_->config.max_connections, room);
+    if (impl_->connection_cap < impl_->config.max_connections) {
+        spdlog::warn("the open-file limit ({}) allows {} client connections, fewer than server.max_connections ({}); raise it "
+                     "(LimitNOFILE= under systemd, ulimit -n)",
+                     descriptors, impl_->connection_cap, impl_->config.max_connections);
+    }
     return impl_->acceptor.local_endpoint().port();
 }
 

@@ -100,7 +100,8 @@ void read_database(const toml::table& t, Config& cfg) {
 void read_server(const toml::table& t, Config& cfg) {
     reject_unknown_keys(t, "server",
                         {"port", "bind", "io_threads", "workers", "body_limit", "header_timeout_ms",
-                         "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "gzip_min_bytes", "trusted_proxies"});
+                         "body_timeout_ms", "idle_timeout_ms", "shutdown_grace_ms", "max_connections", "gzip_min_bytes",
+                         "trusted_proxies"});
     read(t, "server", "port", cfg.port);
     read(t, "server", "bind", cfg.bind_address);
     read(t, "server", "io_threads", cfg.io_threads);
@@ -110,6 +111,7 @@ void read_server(const toml::table& t, Config& cfg) {
     read(t, "server", "body_timeout_ms", cfg.body_timeout_ms);
     read(t, "server", "idle_timeout_ms", cfg.idle_timeout_ms);
     read(t, "server", "shutdown_grace_ms", cfg.shutdown_grace_ms);
+    read(t, "server", "max_connections", cfg.max_connections);
     read(t, "server", "gzip_min_bytes", cfg.gzip_min_bytes);
     read_strings(t, "server", "trusted_proxies", cfg.trusted_proxies);
 }
@@ -324,6 +326,7 @@ void validate(const Config& cfg) {
     if (cfg.db_pool_size == 0) throw ConfigError("database.pool_size must be at least 1");
     if (cfg.workers < 1) throw ConfigError("server.workers must be at least 1");
     if (cfg.body_limit == 0) throw ConfigError("server.body_limit must be at least 1 byte");
+    if (cfg.max_connections == 0) throw ConfigError("server.max_connections must be at least 1");
     for (const auto& [name, ms] : {std::pair{"header_timeout_ms", cfg.header_timeout_ms}, std::pair{"body_timeout_ms", cfg.body_timeout_ms},
                                    std::pair{"idle_timeout_ms", cfg.idle_timeout_ms}}) {
         if (ms < 100) throw ConfigError(fmt::format("server.{} must be at least 100 ms", name));

@@ -37,6 +37,7 @@ struct Config {
     int body_timeout_ms = 30'000;
     int idle_timeout_ms = 60'000;
     int shutdown_grace_ms = 10'000;
+    std::size_t max_connections = 10'000;  // client connections open at once; more are answered 503 and closed
     std::size_t gzip_min_bytes = 1024;
     std::vector<std::string> cors_origins;  // empty: no CORS headers; "*": any origin
     // Load balancers whose X-Forwarded-For is believed: behind them, the client is the last

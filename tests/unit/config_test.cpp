@@ -95,6 +95,7 @@ header_timeout_ms = 1000
 body_timeout_ms = 2000
 idle_timeout_ms = 3000
 shutdown_grace_ms = 4000
+max_connections = 300
 gzip_min_bytes = 512
 
 [cors]
@@ -180,6 +181,7 @@ new_checkout = "25%"
     CHECK(cfg.body_timeout_ms == 2000);
     CHECK(cfg.idle_timeout_ms == 3000);
     CHECK(cfg.shutdown_grace_ms == 4000);
+    CHECK(cfg.max_connections == 300);
     CHECK(cfg.gzip_min_bytes == 512);
 
     CHECK(cfg.cors_origins == std::vector<std::string>{"https://shop.example", "https://admin.example"});

@@ -24,6 +24,7 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.body_timeout_ms == defaults.body_timeout_ms);
     CHECK(from_file.idle_timeout_ms == defaults.idle_timeout_ms);
     CHECK(from_file.shutdown_grace_ms == defaults.shutdown_grace_ms);
+    CHECK(from_file.max_connections == defaults.max_connections);
     CHECK(from_file.gzip_min_bytes == defaults.gzip_min_bytes);
     CHECK(from_file.cors_origins == defaults.cors_origins);
     CHECK(from_file.trusted_proxies == defaults.trusted_proxies);
