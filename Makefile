@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= 2
 
-.PHONY: deps configure build run test bench clean
+.PHONY: deps configure build run test bench clean fuzz security
 
 deps:
 	@scripts/install-deps.sh
@@ -23,6 +23,16 @@ run: build
 
 test: build
 	scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) --output-on-failure --timeout 600
+	scripts/fuzz.sh 20
+
+# Every libFuzzer target under ASan and UBSan (scripts/fuzz.sh), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# sqlmap against the search, product listing and sign-in of a seeded shop on SQLite and PostgreSQL.
+security: build
+	scripts/with-postgres.sh scripts/security-scan.sh $(BUILD_DIR)
 
 bench: build
 	bench/http_ceiling.sh $(BUILD_DIR)
@@ -34,6 +44,7 @@ bench: build
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/orders_place.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/payments_checkout.sh $(BUILD_DIR)
 	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/analytics_ingest.sh $(BUILD_DIR)
+	MERCATO_PG_FSYNC=on scripts/with-postgres.sh bench/shop_day.sh $(BUILD_DIR)
 
 clean:
 	rm -rf $(BUILD_DIR)

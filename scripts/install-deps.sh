@@ -8,7 +8,8 @@ packages=(
   libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libfmt-dev libspdlog-dev libtomlplusplus-dev
   libssl-dev zlib1g-dev doctest-dev libsodium-dev libcurl4-openssl-dev libxapian-dev
-  postgresql-15 wrk python3-aiosmtpd
+  postgresql-15 wrk python3-aiosmtpd sqlmap
+  clang libclang-rt-14-dev
 )
 
 missing=()

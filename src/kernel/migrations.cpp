@@ -166,7 +166,10 @@ std::vector<std::string> Migrator::pending() {
     for (const auto& m : plan_) ledgers.emplace(m.module, m.ledger());
     for (const auto& [module, ledger] : ledgers) {
         const auto applied = db_.module(module).read(
-            [&](soci::session& sql) { return applied_checksums(sql, db_.backend(), module, ledger); });
+            // Named captures: clang before 16 (the fuzz build's) cannot capture structured bindings.
+            [&, &module = module, &ledger = ledger](soci::session& sql) {
+                return applied_checksums(sql, db_.backend(), module, ledger);
+            });
         for (const auto& m : plan_) {
             if (m.module != module || m.ledger() != ledger) continue;
             auto it = applied.find(m.version);

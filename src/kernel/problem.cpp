@@ -66,7 +66,9 @@ std::string problem_json(const Problem& problem) {
         auto& errors = body["errors"] = nlohmann::json::array();
         for (const auto& e : problem.errors()) errors.push_back({{"field", e.field}, {"message", e.message}});
     }
-    return body.dump();
+    // A detail may quote the client's bytes (a JSON parse error does): one that is not UTF-8 must
+    // still make an answer, not an exception out of the error path (found by fuzz_json_bodies).
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace mercato::kernel

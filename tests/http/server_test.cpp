@@ -17,7 +17,7 @@ using mercato::test::RunningApp;
 TEST_CASE("readyz is 503 problem+json when the database cannot be reached, while healthz stays 200") {
     // Nothing listens on port 1; the pool connects lazily, so the server starts and reports not ready.
     AppSetup setup{mercato::test::test_config("postgresql://mercato@127.0.0.1:1/mercato"),
-                   mercato::test::fixture_migrations(), false, {}};
+                   mercato::test::fixture_migrations(), false, {}, {}};
     RunningApp app(std::move(setup));
     HttpClient client(app.port());
     const auto ready = client.get("/readyz");
@@ -33,7 +33,8 @@ TEST_CASE("with one I/O thread a slow handler does not hold up other requests") 
                            std::this_thread::sleep_for(std::chrono::milliseconds(800));
                            return mercato::http::Response::json(200, {{"slow", true}});
                        });
-                   }};
+                   },
+                   {}};
     setup.config.io_threads = 1;
     RunningApp app(std::move(setup));
     HttpClient slow_client(app.port());

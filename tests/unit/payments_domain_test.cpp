@@ -74,6 +74,10 @@ TEST_CASE("a webhook signature holds for its body, time and a trusted secret, an
     CHECK(status_of([&] { mercato::kernel::verify_webhook_signature(header, body, {}, t, 300s); }) == 401);
     CHECK(status_of([&] { mercato::kernel::verify_webhook_signature("", body, secrets, t, 300s); }) == 401);
     CHECK(status_of([&] { mercato::kernel::verify_webhook_signature("t=abc,v1=00", body, secrets, t, 300s); }) == 401);
+    // Found by fuzz_webhook_signature: the distance to a timestamp at the int64 limits overflowed.
+    const std::string any_v1 = ",v1=" + std::string(64, '0');
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature("t=-9223372036854775808" + any_v1, body, secrets, t, 300s); }) == 401);
+    CHECK(status_of([&] { mercato::kernel::verify_webhook_signature("t=9223372036854775807" + any_v1, body, secrets, -t, 300s); }) == 401);
     // Rotation: the old secret's signature first, the new one's second; a server with either trusts it.
     const auto both = mercato::kernel::sign_webhook(body, "whsec-retired-0123456789", t) + "," +
                       header.substr(header.find("v1="));

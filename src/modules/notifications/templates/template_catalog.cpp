@@ -47,6 +47,13 @@ std::string joined(const auto& names) {
     return out;
 }
 
+// Not std::views::keys: clang 14 (the fuzz build's compiler) rejects it over libstdc++ 12's maps.
+std::string joined_keys(const auto& map) {
+    std::vector<std::string> keys;
+    for (const auto& [key, value] : map) keys.push_back(key);
+    return joined(keys);
+}
+
 bool hidden(std::string_view rel) { return rel.starts_with('.') || rel.find("/.") != npos; }
 
 std::optional<TemplateName> template_name(std::string_view rel) {
@@ -175,7 +182,7 @@ TemplateCatalog::TemplateCatalog(const std::string& override_dir, std::string de
         if (!name) {
             throw ConfigError("unknown template file " + source.shown +
                               ": expected <language>/<kind>.subject, .txt or .html, the kinds being " +
-                              joined(std::views::keys(template_variables())));
+                              joined_keys(template_variables()));
         }
         std::string text = name->part == "subject" ? subject_line(source.text, source.shown) : source.text;
         check_variables(text, name->kind, source.shown);
@@ -194,7 +201,7 @@ TemplateCatalog::TemplateCatalog(const std::string& override_dir, std::string de
         return override_dir.empty() ? rel : (fs::path(override_dir) / rel).string();
     };
     for (const auto& [language, kinds] : languages_) {
-        for (const auto& kind : std::views::keys(kinds)) {
+        for (const auto& [kind, parts] : kinds) {
             for (const std::string_view part : {".subject", ".txt"}) {
                 const std::string rel = language + "/" + kind + std::string(part);
                 if (!files.contains(rel)) {
@@ -208,9 +215,9 @@ TemplateCatalog::TemplateCatalog(const std::string& override_dir, std::string de
     const auto fallback = languages_.find(default_language_);
     if (fallback == languages_.end()) {
         throw ConfigError("no templates for the default language '" + default_language_ + "' (there are templates for " +
-                          joined(std::views::keys(languages_)) + ")");
+                          joined_keys(languages_) + ")");
     }
-    for (const auto& kind : std::views::keys(template_variables())) {
+    for (const auto& [kind, variables] : template_variables()) {
         if (!fallback->second.contains(kind)) {
             throw ConfigError("missing template files " + where(default_language_ + "/" + kind) +
                               ".subject and .txt: the default language needs every kind, as the others fall back to it");
