@@ -244,18 +244,13 @@ rps=() p50=() p99=() bad=()
 WRK_ARGS=("${REPORT_WRK_ARGS[@]}")
 interleaved_wrk_rounds
 
-declare -A rep_rps rep_p50 rep_p99 rep_ok
+declare -A med_rps med_p50 med_p99 rep_rps rep_p50 rep_p99 rep_ok
+wrk_medians
 for ((t = 0; t < ${#targets[@]}; t++)); do
     backend=${backends[t]}
-    vals_rps=() vals_p50=() vals_p99=()
-    for ((round = 0; round < ROUNDS; round++)); do
-        vals_rps+=("${rps[$t,$round]}")
-        vals_p50+=("${p50[$t,$round]}")
-        vals_p99+=("${p99[$t,$round]}")
-    done
-    rep_rps[$backend]=$(median "${vals_rps[@]}")
-    rep_p50[$backend]=$(median "${vals_p50[@]}")
-    rep_p99[$backend]=$(median "${vals_p99[@]}")
+    rep_rps[$backend]=${med_rps[$t]}
+    rep_p50[$backend]=${med_p50[$t]}
+    rep_p99[$backend]=${med_p99[$t]}
     rep_ok[$backend]=$(verdict "${rep_p99[$backend]}" "<" "$MAX_REPORT_P99_MS")
     # The retention sweep may not have deleted any of them meanwhile.
     kept[$backend]=$(db_count "$backend" "SELECT count(*) FROM analytics.events")
