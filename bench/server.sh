@@ -223,21 +223,24 @@ interleaved_wrk_rounds() {
     done
 }
 
+# round_median ARRAY KEY: the median over the ROUNDS rounds of ARRAY[KEY,round], one target's req/s,
+# p50 or p99 as the rounds recorded them.
+round_median() {
+    local -n by_round=$1
+    local round picked=()
+    for ((round = 0; round < ROUNDS; round++)); do picked+=("${by_round[$2,$round]}"); done
+    median "${picked[@]}"
+}
+
 # wrk_medians: after interleaved_wrk_rounds, every target's medians over the rounds in the caller's
 # associative arrays med_rps[t], med_p50[t] and med_p99[t], and in ratio[t] its median req/s over
 # target 0's (the ceiling).
 wrk_medians() {
-    local t round vals_rps vals_p50 vals_p99
+    local t
     for ((t = 0; t < ${#targets[@]}; t++)); do
-        vals_rps=() vals_p50=() vals_p99=()
-        for ((round = 0; round < ROUNDS; round++)); do
-            vals_rps+=("${rps[$t,$round]}")
-            vals_p50+=("${p50[$t,$round]}")
-            vals_p99+=("${p99[$t,$round]}")
-        done
-        med_rps[$t]=$(median "${vals_rps[@]}")
-        med_p50[$t]=$(median "${vals_p50[@]}")
-        med_p99[$t]=$(median "${vals_p99[@]}")
+        med_rps[$t]=$(round_median rps "$t")
+        med_p50[$t]=$(round_median p50 "$t")
+        med_p99[$t]=$(round_median p99 "$t")
         # Set by name, as in serve_with_admin: users_auth.sh keeps a plain ratio, which shellcheck would
         # take for an array there too.
         declare -g "ratio[$t]=$(awk -v a="${med_rps[$t]}" -v b="${med_rps[0]}" 'BEGIN {printf "%.4f", a / b}')"

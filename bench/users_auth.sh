@@ -82,15 +82,9 @@ done
 
 declare -A med_rps med_p50 med_p99
 for name in "${targets[@]}"; do
-    a=() b=() c=()
-    for ((round = 0; round < ROUNDS; round++)); do
-        a+=("${rps[$name,$round]}")
-        b+=("${p50[$name,$round]}")
-        c+=("${p99[$name,$round]}")
-    done
-    med_rps[$name]=$(median "${a[@]}")
-    med_p50[$name]=$(median "${b[@]}")
-    med_p99[$name]=$(median "${c[@]}")
+    med_rps[$name]=$(round_median rps "$name")
+    med_p50[$name]=$(round_median p50 "$name")
+    med_p99[$name]=$(round_median p99 "$name")
 done
 ratio=$(awk -v a="${med_rps[profile]}" -v b="${med_rps[readyz]}" 'BEGIN {printf "%.2f", a / b}')
 verdict=$(awk -v r="$ratio" -v m="$MIN_RATIO" 'BEGIN {print (r >= m) ? "met" : "missed"}')
