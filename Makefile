@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= 2
 
-.PHONY: deps configure build run test bench clean fuzz security
+.PHONY: deps configure build run test bench clean fuzz security api
 
 deps:
 	@scripts/install-deps.sh
@@ -23,7 +23,12 @@ run: build
 
 test: build
 	scripts/with-postgres.sh ctest --test-dir $(BUILD_DIR) --output-on-failure --timeout 600
+	scripts/api-check.sh
 	scripts/fuzz.sh 20
+
+# The OpenAPI document's lint and generated-client check (scripts/api-check.sh); needs no build.
+api: deps
+	scripts/api-check.sh
 
 # Every libFuzzer target under ASan and UBSan (scripts/fuzz.sh), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 300

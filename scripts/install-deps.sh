@@ -11,6 +11,9 @@ packages=(
   postgresql-15 wrk python3-aiosmtpd sqlmap
   clang libclang-rt-14-dev
 )
+# scripts/api-check.sh lints the OpenAPI document with npm tools. A NodeSource nodejs bundles npm and
+# conflicts with Debian's npm package, so a node and npm already on the PATH are enough.
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
