@@ -41,10 +41,10 @@ kernel::Config fuzz_config(const std::string& db_url) {
     // The database is thrown away, and fsync per write would bound the executions per second.
     config.sqlite_synchronous = "off";
     for (auto& [name, policy] : config.rate_limits) policy = {1e9, 1e9};
-    config.users_password_memory_kib = 64;
-    config.users_password_passes = 1;
-    config.payments_webhook_secrets = {callback_secret};
-    config.shipping_callback_secrets = {callback_secret};
+    config.edit_section("users").set("password_memory_kib", 64);
+    config.edit_section("users").set("password_passes", 1);
+    config.edit_section("payments").set("webhook_secrets", std::vector<std::string>{callback_secret});
+    config.edit_section("shipping").set("callback_secrets", std::vector<std::string>{callback_secret});
     return config;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "app/module_settings.hpp"
 #include "http/bus_routes.hpp"
 #include "http/ops_routes.hpp"
 #include "http/router.hpp"
@@ -26,7 +27,7 @@ namespace mercato::app {
 
 struct App::Parts {
     Parts(kernel::Config cfg, std::vector<kernel::MigrationFile> files, Role role)
-        : config(std::move(cfg)), features(config.features) {
+        : config(std::move(cfg)), settings(read_module_settings(config)), features(config.features) {
         kernel::DatabaseOptions options;
         options.url = config.db_url;
         options.pool_size = config.db_pool_size;
@@ -51,17 +52,17 @@ struct App::Parts {
         server = std::make_unique<http::Server>(config, router, *workers, metrics);
         // A module is built in when this build carries its schema (tests may bring other modules of their own).
         if (std::find(modules.begin(), modules.end(), "users") != modules.end()) {
-            users_module = std::make_unique<mercato::users::UsersModule>(db, *bus, users_settings(config));
+            users_module = std::make_unique<mercato::users::UsersModule>(db, *bus, settings.users);
             users_module->register_routes(router);
             server->set_authenticator(users_module->authenticator());
         }
         if (std::find(modules.begin(), modules.end(), "catalog") != modules.end()) {
-            catalog_module = std::make_unique<mercato::catalog::CatalogModule>(db, *bus, catalog_settings(config));
+            catalog_module = std::make_unique<mercato::catalog::CatalogModule>(db, *bus, settings.catalog);
             catalog_module->register_routes(router);
         }
         if (catalog_module && role == Role::server) {
             search_module = std::make_unique<mercato::search::SearchModule>(catalog_module->catalog(), *bus,
-                                                                            search_settings(config, backend));
+                                                                            search_settings(backend));
             search_module->register_routes(router);
             metrics.gauge("mercato_search_documents", "Products in this server copy's search index", {},
                           [this] { return static_cast<double>(search_module->search().document_count()); });
@@ -70,82 +71,40 @@ struct App::Parts {
             if (!catalog_module) throw std::runtime_error("the orders module needs the catalog module");
             auto& catalog = catalog_module->catalog();
             if (std::find(modules.begin(), modules.end(), "shipping") != modules.end()) {
-                shipping_module = std::make_unique<mercato::shipping::ShippingModule>(db, *bus, catalog, shipping_settings(config));
+                shipping_module = std::make_unique<mercato::shipping::ShippingModule>(db, *bus, catalog, settings.shipping);
                 shipping_module->register_routes(router);
             }
             orders_module = std::make_unique<mercato::orders::OrdersModule>(
-                db, *bus, catalog, orders_settings(config), shipping_module ? &shipping_module->shipping() : nullptr);
+                db, *bus, catalog, settings.orders, shipping_module ? &shipping_module->shipping() : nullptr);
             orders_module->register_routes(router);
             catalog.follow_orders(*bus);
         }
         if (std::find(modules.begin(), modules.end(), "payments") != modules.end()) {
             if (!orders_module) throw std::runtime_error("the payments module needs the orders module");
             payments_module = std::make_unique<mercato::payments::PaymentsModule>(
-                db, *bus, orders_module->orders(), config.payments_provider, payments_settings(config));
+                db, *bus, orders_module->orders(), settings.payments);
             payments_module->register_routes(router);
         }
         if (std::find(modules.begin(), modules.end(), "analytics") != modules.end()) {
-            mercato::analytics::AnalyticsSettings settings;
-            settings.retention_days = config.analytics_retention_days;
-            analytics_module = std::make_unique<mercato::analytics::AnalyticsModule>(db, *bus, settings);
+            analytics_module = std::make_unique<mercato::analytics::AnalyticsModule>(db, *bus, settings.analytics);
             analytics_module->register_routes(router);
         }
         if (std::find(modules.begin(), modules.end(), "notifications") != modules.end()) {
             if (!users_module) throw std::runtime_error("the notifications module needs the users module");
             notifications_module =
-                std::make_unique<mercato::notifications::NotificationsModule>(db, *bus, users_module->users(), config);
+                std::make_unique<mercato::notifications::NotificationsModule>(db, *bus, users_module->users(), settings.notifications);
             notifications_module->register_routes(router);
         }
     }
 
-    static mercato::orders::OrdersSettings orders_settings(const kernel::Config& config) {
-        mercato::orders::OrdersSettings settings;
-        settings.payment_window = std::chrono::minutes(config.orders_payment_window_minutes);
-        settings.sweep_interval = std::chrono::seconds(config.orders_sweep_interval_seconds);
-        return settings;
-    }
-
-    static mercato::payments::PaymentsSettings payments_settings(const kernel::Config& config) {
-        mercato::payments::PaymentsSettings settings;
-        settings.webhook_secrets = config.payments_webhook_secrets;
-        settings.webhook_tolerance = std::chrono::seconds(config.payments_webhook_tolerance_seconds);
-        settings.sweep_interval = std::chrono::seconds(config.payments_sweep_interval_seconds);
-        return settings;
-    }
-
-    static mercato::shipping::ShippingSettings shipping_settings(const kernel::Config& config) {
-        mercato::shipping::ShippingSettings settings;
-        settings.rates_file = config.shipping_rates_file;
-        settings.callback_secrets = config.shipping_callback_secrets;
-        return settings;
-    }
-
-    static mercato::search::SearchSettings search_settings(const kernel::Config& config, kernel::Backend backend) {
-        mercato::search::SearchSettings settings;
-        settings.index_dir = config.search_index_dir;
-        // On SQLite the index lives with the shop's other files; on PostgreSQL, unless configured, each
-        // server copy builds a temporary one at start.
-        if (settings.index_dir.empty() && backend == kernel::Backend::sqlite) {
-            settings.index_dir = kernel::parse_db_url(config.db_url).sqlite_dir + "/search";
+    // On SQLite the index lives with the shop's other files; on PostgreSQL, unless configured, each
+    // server copy builds a temporary one at start.
+    mercato::search::SearchSettings search_settings(kernel::Backend backend) const {
+        auto search = settings.search;
+        if (search.index_dir.empty() && backend == kernel::Backend::sqlite) {
+            search.index_dir = kernel::parse_db_url(config.db_url).sqlite_dir + "/search";
         }
-        settings.language = config.search_language;
-        return settings;
-    }
-
-    static mercato::catalog::CatalogSettings catalog_settings(const kernel::Config& config) {
-        mercato::catalog::CatalogSettings settings;
-        settings.reservation_ttl = std::chrono::minutes(config.catalog_reservation_minutes);
-        settings.sweep_interval = std::chrono::seconds(config.catalog_sweep_interval_seconds);
-        return settings;
-    }
-
-    static mercato::users::UsersSettings users_settings(const kernel::Config& config) {
-        mercato::users::UsersSettings settings;
-        settings.password_memory_bytes = config.users_password_memory_kib * 1024;
-        settings.password_passes = static_cast<std::uint64_t>(config.users_password_passes);
-        settings.token_issuer = config.users_token_issuer;
-        settings.token_audience = config.users_token_audience;
-        return settings;
+        return search;
     }
 
     static kernel::bus::BusOptions bus_options(const kernel::Config& config) {
@@ -181,6 +140,7 @@ struct App::Parts {
     }
 
     kernel::Config config;
+    ModuleSettings settings;
     kernel::FeatureFlags features;
     kernel::MetricsRegistry metrics;
     std::vector<kernel::Migration> plan;

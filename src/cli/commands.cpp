@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "app/app.hpp"
+#include "app/module_settings.hpp"
 #include "cli/options.hpp"
 #include "kernel/config.hpp"
 #include "kernel/db_url.hpp"
@@ -31,7 +32,7 @@ std::vector<OptionSpec> with_common(std::vector<OptionSpec> own) {
 kernel::Config build_config(const ParsedOptions& options) {
     const kernel::Getenv getenv = [](const char* name) { return std::getenv(name); };
     kernel::Config cfg;
-    if (auto file = kernel::choose_config_file(options.get("config"), getenv)) kernel::apply_config_file(cfg, *file);
+    if (auto file = kernel::choose_config_file(options.get("config"), getenv)) kernel::apply_config_file(cfg, *file, app::module_sections());
     kernel::apply_environment(cfg, getenv);
     if (auto db = options.get("db")) cfg.db_url = *db;
     if (auto port = options.get("port")) cfg.port = kernel::parse_port(*port, "--port");

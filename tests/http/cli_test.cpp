@@ -34,6 +34,16 @@ TEST_CASE("a bad database URL is a one-line error naming the URL and exit code 2
     CHECK(count_lines(r.err) == 1);
 }
 
+TEST_CASE("a module's unknown setting in the config file is a one-line error naming it and exit code 2, before serving") {
+    TempDir dir;
+    const auto config = dir.path() / "mercato.toml";
+    std::ofstream(config) << "[catalog]\nreservation_minuts = 5\n";
+    auto r = run_mercato({"serve", "--config", config.string(), "--db", "sqlite:" + dir.str() + "/data", "--port", "0"});
+    CHECK(r.code == 2);
+    CHECK(r.err == "mercato serve: config file '" + config.string() + "': unknown setting 'catalog.reservation_minuts'\n");
+    CHECK_FALSE(std::filesystem::exists(dir.path() / "data"));  // refused before the database was opened
+}
+
 TEST_CASE("an unreadable config file is a one-line error and exit code 2") {
     auto r = run_mercato({"serve", "--config", "/nonexistent/mercato.toml"});
     CHECK(r.code == 2);

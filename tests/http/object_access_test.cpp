@@ -158,7 +158,9 @@ struct World : ShopServer {
     World()
         : ShopServer(mercato::test::fresh_sqlite(),
                      // Carriers sign with the payments secret here, so one signature helper serves both callbacks.
-                     [](mercato::kernel::Config& c) { c.shipping_callback_secrets = {mercato::test::shop_webhook_secret}; }),
+                     [](mercato::kernel::Config& c) {
+                         c.edit_section("shipping").set("callback_secrets", std::vector<std::string>{mercato::test::shop_webhook_secret});
+                     }),
           c(client()) {
         ids["password"] = mercato::test::shop_password;
         ids["ann"] = read("/v1/users/profile", ann)["id"].get<std::string>();

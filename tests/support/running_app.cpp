@@ -13,8 +13,8 @@ kernel::Config test_config(const std::string& db_url) {
     config.log_level = "warn";
     for (auto& [name, policy] : config.rate_limits) policy = {10'000, 10'000};
     // Password hashing at production cost would dominate the suites' run time.
-    config.users_password_memory_kib = 64;
-    config.users_password_passes = 1;
+    config.edit_section("users").set("password_memory_kib", 64);
+    config.edit_section("users").set("password_passes", 1);
     return config;
 }
 

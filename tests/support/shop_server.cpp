@@ -14,7 +14,7 @@ ShopServer::ShopServer(std::unique_ptr<TestDatabase> database, const std::functi
                        std::function<void(http::Router&)> extra_routes)
     : db(std::move(database)) {
     auto config = test_config(db->url());
-    config.payments_webhook_secrets = {shop_webhook_secret};
+    config.edit_section("payments").set("webhook_secrets", std::vector<std::string>{shop_webhook_secret});
     if (adjust) adjust(config);
     app = std::make_unique<RunningApp>(AppSetup{config, kernel::embedded_migrations(), true, std::move(extra_routes), {}});
     app->app().users()->create_admin("admin@example.com", shop_password);

@@ -1,8 +1,10 @@
-// Tests kernel/config.hpp: the TOML file, MERCATO_* environment overrides, config file choice and validation.
+// Tests the configuration: kernel/config.hpp (the TOML file, MERCATO_* environment overrides, config
+// file choice and validation) and each module's section, read and checked by the module's own reader.
 #include "kernel/config.hpp"
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/module_settings.hpp"
 #include "support/test_paths.hpp"
 
 using mercato::kernel::Config;
@@ -19,7 +22,10 @@ using mercato::kernel::apply_config_file;
 using mercato::kernel::apply_environment;
 using mercato::kernel::choose_config_file;
 using mercato::kernel::validate;
+using mercato::app::module_sections;
+using mercato::app::read_module_settings;
 using mercato::test::TempDir;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -37,14 +43,14 @@ Config load(std::string_view text) {
     TempDir dir;
     const std::string path = write_file(dir.path() / "mercato.toml", text);
     Config cfg;
-    apply_config_file(cfg, path);
+    apply_config_file(cfg, path, module_sections());
     return cfg;
 }
 
-// The ConfigError message apply_config_file gives for text, or "" when it accepts it.
+// The ConfigError message the kernel or a module's reader gives for text, or "" when both accept it.
 std::string load_error(std::string_view text) {
     try {
-        load(text);
+        read_module_settings(load(text));
     } catch (const ConfigError& e) {
         return e.what();
     }
@@ -116,6 +122,12 @@ poll_interval_ms = 250
 linger_ms = 3
 batch_size = 100
 retention_hours = 24
+
+[users]
+password_memory_kib = 65536
+password_passes = 3
+token_issuer = "https://shop.example"
+token_audience = "shop-api"
 
 [catalog]
 reservation_minutes = 30
@@ -203,34 +215,40 @@ new_checkout = "25%"
     CHECK(cfg.bus_batch_size == 100);
     CHECK(cfg.bus_retention_hours == 24);
 
-    CHECK(cfg.catalog_reservation_minutes == 30);
-    CHECK(cfg.catalog_sweep_interval_seconds == 5);
-    CHECK(cfg.orders_payment_window_minutes == 45);
-    CHECK(cfg.orders_sweep_interval_seconds == 7);
-    CHECK(cfg.payments_provider == "acquirer");
-    CHECK(cfg.payments_webhook_secrets == std::vector<std::string>{"old-secret-0123456789", "new-secret-0123456789"});
-    CHECK(cfg.payments_webhook_tolerance_seconds == 120);
-    CHECK(cfg.payments_sweep_interval_seconds == 15);
-    CHECK(cfg.shipping_rates_file == "/etc/mercato/rates.toml");
-    CHECK(cfg.shipping_callback_secrets == std::vector<std::string>{"carrier-secret-0123456789"});
-    CHECK(cfg.notifications_language == "de");
-    CHECK(cfg.notifications_templates_dir == "/etc/mercato/templates");
-    CHECK(cfg.notifications_shop_name == "Kaffeehaus");
-    CHECK(cfg.smtp_host == "mail.example.com");
-    CHECK(cfg.smtp_port == 465);
-    CHECK(cfg.smtp_from == "Kaffeehaus <shop@example.com>");
-    CHECK(cfg.smtp_username == "shop");
-    CHECK(cfg.smtp_password == "hunter2-hunter2");
-    CHECK(cfg.smtp_tls == "tls");
-    CHECK(cfg.smtp_timeout_ms == 5000);
-    CHECK(cfg.notifications_webhook_urls == std::vector<std::string>{"https://hooks.example.com/mercato"});
-    CHECK(cfg.notifications_webhook_secret == "notify-secret-0123456789");
-    CHECK(cfg.notifications_max_attempts == 4);
-    CHECK(cfg.notifications_backoff_initial_ms == 500);
-    CHECK(cfg.notifications_backoff_max_ms == 60000);
-    CHECK(cfg.analytics_retention_days == 30);
-    CHECK(cfg.search_index_dir == "/var/lib/mercato/search");
-    CHECK(cfg.search_language == "german");
+    const auto modules = read_module_settings(cfg);
+    CHECK(modules.users.password_memory_bytes == 65536 * 1024);
+    CHECK(modules.users.password_passes == 3);
+    CHECK(modules.users.token_issuer == "https://shop.example");
+    CHECK(modules.users.token_audience == "shop-api");
+    CHECK(modules.catalog.reservation_ttl == 30min);
+    CHECK(modules.catalog.sweep_interval == 5s);
+    CHECK(modules.orders.payment_window == 45min);
+    CHECK(modules.orders.sweep_interval == 7s);
+    CHECK(modules.payments.provider == "acquirer");
+    CHECK(modules.payments.webhook_secrets == std::vector<std::string>{"old-secret-0123456789", "new-secret-0123456789"});
+    CHECK(modules.payments.webhook_tolerance == 120s);
+    CHECK(modules.payments.sweep_interval == 15s);
+    CHECK(modules.shipping.rates_file == "/etc/mercato/rates.toml");
+    CHECK(modules.shipping.callback_secrets == std::vector<std::string>{"carrier-secret-0123456789"});
+    const auto& notify = modules.notifications;
+    CHECK(notify.notifications.language == "de");
+    CHECK(notify.notifications.templates_dir == "/etc/mercato/templates");
+    CHECK(notify.notifications.shop_name == "Kaffeehaus");
+    CHECK(notify.smtp_host == "mail.example.com");
+    CHECK(notify.smtp_port == 465);
+    CHECK(notify.smtp_from == "Kaffeehaus <shop@example.com>");
+    CHECK(notify.smtp_username == "shop");
+    CHECK(notify.smtp_password == "hunter2-hunter2");
+    CHECK(notify.smtp_tls == "tls");
+    CHECK(notify.smtp_timeout == 5000ms);
+    CHECK(notify.webhook_urls == std::vector<std::string>{"https://hooks.example.com/mercato"});
+    CHECK(notify.webhook_secret == "notify-secret-0123456789");
+    CHECK(notify.notifications.max_attempts == 4);
+    CHECK(notify.notifications.backoff_initial == 500ms);
+    CHECK(notify.notifications.backoff_max == 60000ms);
+    CHECK(modules.analytics.retention == std::chrono::days(30));
+    CHECK(modules.search.index_dir == "/var/lib/mercato/search");
+    CHECK(modules.search.language == "german");
 
     CHECK(cfg.log_level == "debug");
     CHECK(cfg.log_format == "json");
@@ -242,7 +260,7 @@ TEST_CASE("settings a config file leaves out keep their defaults, and the file r
     TempDir dir;
     const std::string path = write_file(dir.path() / "small.toml", "[server]\nport = 9000\n[rate_limit.read]\nrate = 7\n");
     Config cfg;
-    apply_config_file(cfg, path);
+    apply_config_file(cfg, path, module_sections());
 
     const Config defaults;
     CHECK(cfg.port == 9000);
@@ -263,6 +281,7 @@ TEST_CASE("an unknown key or section is an error naming it, so a typo is never i
         {"[database]\npassword = \"x\"\n", "'database.password'"},
         {"[rate_limit.read]\nrate = 1\nbursts = 2\n", "'rate_limit.read.bursts'"},
         {"[payments]\nwebhook_secret = \"x\"\n", "'payments.webhook_secret'"},
+        {"[catalog]\nreservation_minuts = 5\n", "'catalog.reservation_minuts'"},
     };
     for (const auto& [text, key] : cases) {
         CAPTURE(text);
@@ -293,11 +312,20 @@ TEST_CASE("a value of the wrong type is an error naming its key") {
     }
 }
 
+TEST_CASE("a module refuses a key its section does not have, naming the section, the key and the file") {
+    TempDir dir;
+    const std::string path = write_file(dir.path() / "typo.toml", "[notifications]\nsmtp_hots = \"mail.example.com\"\n");
+    Config cfg;
+    apply_config_file(cfg, path, module_sections());
+    const std::string expected = "config file '" + path + "': unknown setting 'notifications.smtp_hots'";
+    CHECK_THROWS_WITH_AS(read_module_settings(cfg), expected.c_str(), ConfigError);
+}
+
 TEST_CASE("a config error names the file it came from") {
     TempDir dir;
     const std::string path = write_file(dir.path() / "typo.toml", "[server]\nprot = 1\n");
     Config cfg;
-    CHECK_THROWS_WITH_AS(apply_config_file(cfg, path), doctest::Contains(path.c_str()), ConfigError);
+    CHECK_THROWS_WITH_AS(apply_config_file(cfg, path, module_sections()), doctest::Contains(path.c_str()), ConfigError);
 }
 
 TEST_CASE("an integer too large for its setting is refused rather than wrapped around") {
@@ -307,7 +335,7 @@ TEST_CASE("an integer too large for its setting is refused rather than wrapped a
     Config cfg;
     CHECK_THROWS_AS(
         {
-            apply_config_file(cfg, path);
+            apply_config_file(cfg, path, module_sections());
             validate(cfg);
         },
         ConfigError);
@@ -361,29 +389,32 @@ TEST_CASE("MERCATO_PAYMENTS_WEBHOOK_SECRETS replaces the file's secrets with its
     Config cfg = load("[payments]\nwebhook_secrets = [\"file-secret-0123456789\"]\n");
     apply_environment(cfg, fake_env({{"MERCATO_PAYMENTS_WEBHOOK_SECRETS",
                                       " first-secret-0123456789 , second-secret-0123456789 ,"}}));
-    CHECK(cfg.payments_webhook_secrets ==
+    CHECK(mercato::payments::read_payments_settings(cfg.section("payments")).webhook_secrets ==
           std::vector<std::string>{"first-secret-0123456789", "second-secret-0123456789"});
     CHECK_NOTHROW(validate(cfg));
+    CHECK_NOTHROW(read_module_settings(cfg));
 }
 
 TEST_CASE("MERCATO_SEARCH_INDEX_DIR gives a server copy its own search index folder") {
     Config cfg = load("[search]\nindex_dir = \"/srv/shared\"\n");
     apply_environment(cfg, fake_env({{"MERCATO_SEARCH_INDEX_DIR", "/srv/copy-2/search"}}));
-    CHECK(cfg.search_index_dir == "/srv/copy-2/search");
+    CHECK(mercato::search::read_search_settings(cfg.section("search")).index_dir == "/srv/copy-2/search");
 }
 
 TEST_CASE("MERCATO_SHIPPING_CALLBACK_SECRETS replaces the file's carrier secrets") {
     Config cfg = load("[shipping]\ncallback_secrets = [\"file-secret-0123456789\"]\n");
     apply_environment(cfg, fake_env({{"MERCATO_SHIPPING_CALLBACK_SECRETS", "carrier-secret-0123456789"}}));
-    CHECK(cfg.shipping_callback_secrets == std::vector<std::string>{"carrier-secret-0123456789"});
+    CHECK(mercato::shipping::read_shipping_settings(cfg.section("shipping")).callback_secrets ==
+          std::vector<std::string>{"carrier-secret-0123456789"});
 }
 
 TEST_CASE("MERCATO_SMTP_PASSWORD and MERCATO_NOTIFICATIONS_WEBHOOK_SECRET keep notification secrets out of the file") {
     Config cfg = load("[notifications]\nsmtp_password = \"from-file\"\n");
     apply_environment(cfg, fake_env({{"MERCATO_SMTP_PASSWORD", "from-env"},
                                      {"MERCATO_NOTIFICATIONS_WEBHOOK_SECRET", "notify-secret-0123456789"}}));
-    CHECK(cfg.smtp_password == "from-env");
-    CHECK(cfg.notifications_webhook_secret == "notify-secret-0123456789");
+    const auto notify = mercato::notifications::read_notifications_settings(cfg.section("notifications"));
+    CHECK(notify.smtp_password == "from-env");
+    CHECK(notify.webhook_secret == "notify-secret-0123456789");
 }
 
 TEST_CASE("an empty environment variable counts as unset") {
@@ -410,7 +441,7 @@ TEST_CASE("the environment wins over the config file, which wins over the defaul
                                         "[server]\nport = 9000\n"
                                         "[log]\nlevel = \"debug\"\n");
     Config cfg;
-    apply_config_file(cfg, path);
+    apply_config_file(cfg, path, module_sections());
     apply_environment(cfg, fake_env({{"MERCATO_DB", "sqlite:/srv/env"}, {"MERCATO_PORT", "9100"}}));
 
     CHECK(cfg.db_url == "sqlite:/srv/env");
@@ -448,6 +479,7 @@ TEST_CASE("with no flag, no MERCATO_CONFIG and no config/mercato.toml there is n
 
 TEST_CASE("the built-in defaults pass validation") {
     CHECK_NOTHROW(validate(Config{}));
+    CHECK_NOTHROW(read_module_settings(Config{}));
 }
 
 TEST_CASE("validation accepts every log level and both log formats and rejects anything else") {
@@ -509,42 +541,52 @@ TEST_CASE("validation refuses bus settings that would never deliver or never giv
 }
 
 TEST_CASE("validation refuses reservations or payment windows that end at once, and sweepers that never wait") {
-    auto refused = [](auto change, const char* key) {
+    auto refused = [](const char* section, const char* setting, const char* key) {
         Config cfg;
-        change(cfg);
-        CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains(key), ConfigError);
+        cfg.edit_section(section).set(setting, 0);
+        CHECK_THROWS_WITH_AS(read_module_settings(cfg), doctest::Contains(key), ConfigError);
     };
-    refused([](Config& c) { c.catalog_reservation_minutes = 0; }, "catalog.reservation_minutes");
-    refused([](Config& c) { c.catalog_sweep_interval_seconds = 0; }, "catalog.sweep_interval_seconds");
-    refused([](Config& c) { c.orders_payment_window_minutes = 0; }, "orders.payment_window_minutes");
-    refused([](Config& c) { c.orders_sweep_interval_seconds = 0; }, "orders.sweep_interval_seconds");
+    refused("catalog", "reservation_minutes", "catalog.reservation_minutes");
+    refused("catalog", "sweep_interval_seconds", "catalog.sweep_interval_seconds");
+    refused("orders", "payment_window_minutes", "orders.payment_window_minutes");
+    refused("orders", "sweep_interval_seconds", "orders.sweep_interval_seconds");
 }
 
 TEST_CASE("validation refuses unusable payments, shipping, notifications, analytics and search settings: no provider, windows out of range, short secrets, a mail server without a sender, backoff upside down") {
     auto refused = [](auto change, const char* key) {
         Config cfg;
         change(cfg);
-        CHECK_THROWS_WITH_AS(validate(cfg), doctest::Contains(key), ConfigError);
+        CHECK_THROWS_WITH_AS(read_module_settings(cfg), doctest::Contains(key), ConfigError);
     };
-    refused([](Config& c) { c.payments_provider = ""; }, "payments.provider");
-    refused([](Config& c) { c.payments_webhook_tolerance_seconds = 0; }, "payments.webhook_tolerance_seconds");
-    refused([](Config& c) { c.payments_webhook_tolerance_seconds = 3601; }, "payments.webhook_tolerance_seconds");
-    refused([](Config& c) { c.payments_sweep_interval_seconds = 0; }, "payments.sweep_interval_seconds");
-    refused([](Config& c) { c.payments_webhook_secrets = {"long-enough-secret-0123", "short"}; }, "payments.webhook_secrets");
-    refused([](Config& c) { c.shipping_callback_secrets = {"short"}; }, "shipping.callback_secrets");
-    refused([](Config& c) { c.smtp_tls = "ssl"; }, "notifications.smtp_tls");
-    refused([](Config& c) { c.smtp_port = 0; }, "notifications.smtp_port");
-    refused([](Config& c) { c.smtp_host = "mail.example.com"; }, "notifications.smtp_from");
-    refused([](Config& c) { c.notifications_webhook_urls = {"https://hooks.example.com"}; }, "notifications.webhook_secret");
-    refused([](Config& c) { c.notifications_max_attempts = 0; }, "notifications.max_attempts");
-    refused([](Config& c) { c.notifications_backoff_initial_ms = 5000; c.notifications_backoff_max_ms = 1000; },
-            "notifications.backoff_initial_ms");
-    refused([](Config& c) { c.notifications_language = ""; }, "notifications.language");
-    refused([](Config& c) { c.analytics_retention_days = 0; }, "analytics.retention_days");
-    refused([](Config& c) { c.search_language = ""; }, "search.language");
+    using Strings = std::vector<std::string>;
+    refused([](Config& c) { c.edit_section("payments").set("provider", ""); }, "payments.provider");
+    refused([](Config& c) { c.edit_section("payments").set("webhook_tolerance_seconds", 0); }, "payments.webhook_tolerance_seconds");
+    refused([](Config& c) { c.edit_section("payments").set("webhook_tolerance_seconds", 3601); }, "payments.webhook_tolerance_seconds");
+    refused([](Config& c) { c.edit_section("payments").set("sweep_interval_seconds", 0); }, "payments.sweep_interval_seconds");
+    refused([](Config& c) { c.edit_section("payments").set("webhook_secrets", Strings{"long-enough-secret-0123", "short"}); },
+            "payments.webhook_secrets");
+    refused([](Config& c) { c.edit_section("shipping").set("callback_secrets", Strings{"short"}); }, "shipping.callback_secrets");
+    refused([](Config& c) { c.edit_section("notifications").set("smtp_tls", "ssl"); }, "notifications.smtp_tls");
+    refused([](Config& c) { c.edit_section("notifications").set("smtp_port", 0); }, "notifications.smtp_port");
+    refused([](Config& c) { c.edit_section("notifications").set("smtp_host", "mail.example.com"); }, "notifications.smtp_from");
+    refused([](Config& c) { c.edit_section("notifications").set("webhook_urls", Strings{"https://hooks.example.com"}); },
+            "notifications.webhook_secret");
+    refused([](Config& c) { c.edit_section("notifications").set("max_attempts", 0); }, "notifications.max_attempts");
+    refused(
+        [](Config& c) {
+            c.edit_section("notifications").set("backoff_initial_ms", 5000);
+            c.edit_section("notifications").set("backoff_max_ms", 1000);
+        },
+        "notifications.backoff_initial_ms");
+    refused([](Config& c) { c.edit_section("notifications").set("language", ""); }, "notifications.language");
+    refused([](Config& c) { c.edit_section("analytics").set("retention_days", 0); }, "analytics.retention_days");
+    refused([](Config& c) { c.edit_section("search").set("language", ""); }, "search.language");
+    refused([](Config& c) { c.edit_section("users").set("password_memory_kib", 7); }, "users.password_memory_kib");
+    refused([](Config& c) { c.edit_section("users").set("password_passes", 0); }, "users.password_passes");
+    refused([](Config& c) { c.edit_section("users").set("token_audience", ""); }, "users.token_audience");
 
     Config edges;
-    edges.payments_webhook_tolerance_seconds = 3600;
-    edges.payments_webhook_secrets = {"exactly-16-chars"};
-    CHECK_NOTHROW(validate(edges));
+    edges.edit_section("payments").set("webhook_tolerance_seconds", 3600);
+    edges.edit_section("payments").set("webhook_secrets", Strings{"exactly-16-chars"});
+    CHECK_NOTHROW(read_module_settings(edges));
 }

@@ -1,14 +1,17 @@
 // The configuration file shipped in config/ must parse and document the built-in defaults truthfully.
 #include <doctest/doctest.h>
 
+#include "app/module_settings.hpp"
 #include "kernel/config.hpp"
 #include "support/test_paths.hpp"
 
 using mercato::kernel::Config;
+using mercato::app::read_module_settings;
 
 TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-in defaults") {
     Config from_file;
-    mercato::kernel::apply_config_file(from_file, (mercato::test::source_dir() / "config/mercato.toml").string());
+    mercato::kernel::apply_config_file(from_file, (mercato::test::source_dir() / "config/mercato.toml").string(),
+                                       mercato::app::module_sections());
     const Config defaults;
     CHECK(from_file.db_url == defaults.db_url);
     CHECK(from_file.db_pool_size == defaults.db_pool_size);
@@ -41,37 +44,47 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.bus_poll_interval_ms == defaults.bus_poll_interval_ms);
     CHECK(from_file.bus_batch_size == defaults.bus_batch_size);
     CHECK(from_file.bus_retention_hours == defaults.bus_retention_hours);
-    CHECK(from_file.users_password_memory_kib == defaults.users_password_memory_kib);
-    CHECK(from_file.users_password_passes == defaults.users_password_passes);
-    CHECK(from_file.users_token_issuer == defaults.users_token_issuer);
-    CHECK(from_file.users_token_audience == defaults.users_token_audience);
     CHECK(from_file.bus_linger_ms == defaults.bus_linger_ms);
-    CHECK(from_file.catalog_reservation_minutes == defaults.catalog_reservation_minutes);
-    CHECK(from_file.catalog_sweep_interval_seconds == defaults.catalog_sweep_interval_seconds);
-    CHECK(from_file.orders_payment_window_minutes == defaults.orders_payment_window_minutes);
-    CHECK(from_file.orders_sweep_interval_seconds == defaults.orders_sweep_interval_seconds);
-    CHECK(from_file.payments_provider == defaults.payments_provider);
-    CHECK(from_file.payments_webhook_secrets == defaults.payments_webhook_secrets);
-    CHECK(from_file.payments_webhook_tolerance_seconds == defaults.payments_webhook_tolerance_seconds);
-    CHECK(from_file.payments_sweep_interval_seconds == defaults.payments_sweep_interval_seconds);
-    CHECK(from_file.shipping_rates_file == defaults.shipping_rates_file);
-    CHECK(from_file.shipping_callback_secrets == defaults.shipping_callback_secrets);
-    CHECK(from_file.notifications_language == defaults.notifications_language);
-    CHECK(from_file.notifications_templates_dir == defaults.notifications_templates_dir);
-    CHECK(from_file.notifications_shop_name == defaults.notifications_shop_name);
-    CHECK(from_file.smtp_host == defaults.smtp_host);
-    CHECK(from_file.smtp_port == defaults.smtp_port);
-    CHECK(from_file.smtp_from == defaults.smtp_from);
-    CHECK(from_file.smtp_tls == defaults.smtp_tls);
-    CHECK(from_file.smtp_timeout_ms == defaults.smtp_timeout_ms);
-    CHECK(from_file.notifications_webhook_urls == defaults.notifications_webhook_urls);
-    CHECK(from_file.notifications_max_attempts == defaults.notifications_max_attempts);
-    CHECK(from_file.notifications_backoff_initial_ms == defaults.notifications_backoff_initial_ms);
-    CHECK(from_file.notifications_backoff_max_ms == defaults.notifications_backoff_max_ms);
-    CHECK(from_file.analytics_retention_days == defaults.analytics_retention_days);
-    CHECK(from_file.search_index_dir == defaults.search_index_dir);
-    CHECK(from_file.search_language == defaults.search_language);
     CHECK(from_file.log_level == defaults.log_level);
     CHECK(from_file.log_format == defaults.log_format);
     CHECK(from_file.features.empty());
+}
+
+TEST_CASE("the shipped config/mercato.toml states exactly the defaults of every module's settings") {
+    Config with_file;
+    mercato::kernel::apply_config_file(with_file, (mercato::test::source_dir() / "config/mercato.toml").string(),
+                                       mercato::app::module_sections());
+    const auto from_file = read_module_settings(with_file);
+    const auto defaults = read_module_settings(Config{});
+    CHECK(from_file.users.password_memory_bytes == defaults.users.password_memory_bytes);
+    CHECK(from_file.users.password_passes == defaults.users.password_passes);
+    CHECK(from_file.users.token_issuer == defaults.users.token_issuer);
+    CHECK(from_file.users.token_audience == defaults.users.token_audience);
+    CHECK(from_file.catalog.reservation_ttl == defaults.catalog.reservation_ttl);
+    CHECK(from_file.catalog.sweep_interval == defaults.catalog.sweep_interval);
+    CHECK(from_file.orders.payment_window == defaults.orders.payment_window);
+    CHECK(from_file.orders.sweep_interval == defaults.orders.sweep_interval);
+    CHECK(from_file.payments.provider == defaults.payments.provider);
+    CHECK(from_file.payments.webhook_secrets == defaults.payments.webhook_secrets);
+    CHECK(from_file.payments.webhook_tolerance == defaults.payments.webhook_tolerance);
+    CHECK(from_file.payments.sweep_interval == defaults.payments.sweep_interval);
+    CHECK(from_file.shipping.rates_file == defaults.shipping.rates_file);
+    CHECK(from_file.shipping.callback_secrets == defaults.shipping.callback_secrets);
+    const auto& notify = from_file.notifications;
+    const auto& notify_defaults = defaults.notifications;
+    CHECK(notify.notifications.language == notify_defaults.notifications.language);
+    CHECK(notify.notifications.templates_dir == notify_defaults.notifications.templates_dir);
+    CHECK(notify.notifications.shop_name == notify_defaults.notifications.shop_name);
+    CHECK(notify.smtp_host == notify_defaults.smtp_host);
+    CHECK(notify.smtp_port == notify_defaults.smtp_port);
+    CHECK(notify.smtp_from == notify_defaults.smtp_from);
+    CHECK(notify.smtp_tls == notify_defaults.smtp_tls);
+    CHECK(notify.smtp_timeout == notify_defaults.smtp_timeout);
+    CHECK(notify.webhook_urls == notify_defaults.webhook_urls);
+    CHECK(notify.notifications.max_attempts == notify_defaults.notifications.max_attempts);
+    CHECK(notify.notifications.backoff_initial == notify_defaults.notifications.backoff_initial);
+    CHECK(notify.notifications.backoff_max == notify_defaults.notifications.backoff_max);
+    CHECK(from_file.analytics.retention == defaults.analytics.retention);
+    CHECK(from_file.search.index_dir == defaults.search.index_dir);
+    CHECK(from_file.search.language == defaults.search.language);
 }

@@ -237,7 +237,7 @@ void Analytics::follow_business_events(kernel::bus::Bus& bus) {
 }
 
 std::size_t Analytics::prune() {
-    const auto cutoff = impl_->settings.now() - std::chrono::days(impl_->settings.retention_days);
+    const auto cutoff = impl_->settings.now() - impl_->settings.retention;
     const std::string day = day_of(kernel::format_rfc3339(cutoff));
     std::size_t total = 0;
     for (;;) {

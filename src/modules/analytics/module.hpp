@@ -6,6 +6,7 @@
 
 #include "kernel/periodic_task.hpp"
 #include "modules/analytics/api/analytics.hpp"
+#include "modules/analytics/settings.hpp"
 
 namespace mercato::http {
 class Router;

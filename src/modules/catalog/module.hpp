@@ -6,6 +6,7 @@
 
 #include "kernel/periodic_task.hpp"
 #include "modules/catalog/api/catalog.hpp"
+#include "modules/catalog/settings.hpp"
 #include "modules/catalog/http/read_cache.hpp"
 
 namespace mercato::http {

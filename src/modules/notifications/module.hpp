@@ -6,13 +6,10 @@
 
 #include "kernel/periodic_task.hpp"
 #include "modules/notifications/api/notifications.hpp"
+#include "modules/notifications/settings.hpp"
 
 namespace mercato::http {
 class Router;
-}
-
-namespace mercato::kernel {
-struct Config;
 }
 
 namespace mercato::notifications {
@@ -20,7 +17,8 @@ namespace mercato::notifications {
 class NotificationsModule {
 public:
     // Subscribes to the users, orders, payments and shipping logs this process serves: call before the bus starts.
-    NotificationsModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, users::Users& users, const kernel::Config& config);
+    NotificationsModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, users::Users& users,
+                        NotificationsModuleSettings settings);
 
     Notifications& notifications() { return notifications_; }
     void register_routes(http::Router& router);

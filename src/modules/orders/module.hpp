@@ -6,6 +6,7 @@
 
 #include "kernel/periodic_task.hpp"
 #include "modules/orders/api/orders.hpp"
+#include "modules/orders/settings.hpp"
 
 namespace mercato::http {
 class Router;

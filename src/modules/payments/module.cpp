@@ -8,9 +8,9 @@
 namespace mercato::payments {
 
 PaymentsModule::PaymentsModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, orders::Orders& orders,
-                               const std::string& provider, PaymentsSettings settings)
-    : payments_(std::move(db), bus, orders, make_provider(provider), settings),
-      provider_(provider),
+                               PaymentsSettings settings)
+    : payments_(std::move(db), bus, orders, make_provider(settings.provider), settings),
+      provider_(settings.provider),
       no_webhook_secret_(settings.webhook_secrets.empty()),
       sweeper_("settling payments", settings.sweep_interval, [this] { payments_.sweep(); }) {
     payments_.when_refunds_wait([this] { sweeper_.wake(); });

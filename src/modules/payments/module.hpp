@@ -7,6 +7,7 @@
 
 #include "kernel/periodic_task.hpp"
 #include "modules/payments/api/payments.hpp"
+#include "modules/payments/settings.hpp"
 
 namespace mercato::http {
 class Router;
@@ -17,8 +18,7 @@ namespace mercato::payments {
 class PaymentsModule {
 public:
     // Subscribes to the orders log: call before the bus starts. kernel::ConfigError for an unknown provider.
-    PaymentsModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, orders::Orders& orders, const std::string& provider,
-                   PaymentsSettings settings);
+    PaymentsModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, orders::Orders& orders, PaymentsSettings settings);
 
     Payments& payments() { return payments_; }
     void register_routes(http::Router& router);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "modules/search/api/search.hpp"
+#include "modules/search/settings.hpp"
 #include "modules/search/http/answer_cache.hpp"
 
 namespace mercato::http {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "modules/shipping/api/shipping.hpp"
+#include "modules/shipping/settings.hpp"
 
 namespace mercato::http {
 class Router;

@@ -5,6 +5,7 @@
 
 #include "http/request.hpp"
 #include "modules/users/api/users.hpp"
+#include "modules/users/settings.hpp"
 
 namespace mercato::http {
 class Router;

@@ -38,7 +38,7 @@ struct ReportQuery {
 };
 
 struct AnalyticsSettings {
-    int retention_days = 90;  // raw events older than this are deleted; rollups stay
+    std::chrono::days retention{90};  // raw events older than this are deleted; rollups stay
     std::chrono::seconds sweep_interval{3600};
     std::function<std::chrono::system_clock::time_point()> now = [] { return std::chrono::system_clock::now(); };
 };

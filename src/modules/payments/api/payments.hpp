@@ -118,6 +118,8 @@ struct WebhookReceipt {
 };
 
 struct PaymentsSettings {
+    // The provider the module builds for the facade ("sandbox", the built-in one, takes no money).
+    std::string provider = "sandbox";
     std::vector<std::string> webhook_secrets;  // none: every webhook is refused
     std::chrono::seconds webhook_tolerance{300};
     std::chrono::seconds sweep_interval{60};
