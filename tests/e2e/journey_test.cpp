@@ -6,7 +6,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include "support/bus/bus_world.hpp"
+#include "support/eventually.hpp"
 #include "support/served_shop.hpp"
 #include "support/shop_server.hpp"
 #include "support/smtp_sink.hpp"

@@ -7,7 +7,7 @@
 
 #include "e2e/order_stream.hpp"
 #include "e2e/shop_audit.hpp"
-#include "support/bus/bus_world.hpp"
+#include "support/eventually.hpp"
 #include "support/postgres_cluster.hpp"
 #include "support/served_shop.hpp"
 #include "support/shop_server.hpp"

@@ -10,6 +10,7 @@
 #include "app/app.hpp"
 #include "kernel/bus/bus.hpp"
 #include "support/bus/bus_world.hpp"
+#include "support/eventually.hpp"
 #include "support/http_client.hpp"
 #include "support/running_app.hpp"
 #include "support/test_database.hpp"

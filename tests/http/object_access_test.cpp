@@ -9,14 +9,14 @@
 #include <map>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include "kernel/bus/bus.hpp"
 #include "kernel/webhook_signature.hpp"
-#include "support/bus/bus_world.hpp"
+#include "support/eventually.hpp"
 #include "support/shop_server.hpp"
 #include "support/test_database.hpp"
 #include "support/test_paths.hpp"
@@ -256,17 +256,25 @@ struct World : ShopServer {
         return s;
     }
 
-    // The snapshot once events already in flight (notifications, shipments) have landed.
+    // The snapshot once events already in flight (notifications, shipments) have landed: every group has
+    // handled its logs, and two snapshots 200 ms apart agree.
     json settled() {
-        json last = snapshot();
-        REQUIRE(eventually([&] {
-            std::this_thread::sleep_for(std::chrono::milliseconds(200));
-            json now = snapshot();
-            const bool same = now == last;
-            last = std::move(now);
-            return same;
-        }));
+        json last;
+        REQUIRE(eventually(
+            [&] {
+                if (!caught_up()) return false;
+                json now = snapshot();
+                const bool same = now == last;
+                last = std::move(now);
+                return same;
+            },
+            std::chrono::seconds(20), std::chrono::milliseconds(200)));
         return last;
+    }
+
+    bool caught_up() {
+        const auto groups = app->app().bus().status();
+        return std::all_of(groups.begin(), groups.end(), [](const auto& g) { return g.lag == 0 && g.retrying == 0; });
     }
 
     HttpClient c;

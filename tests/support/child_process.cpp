@@ -6,7 +6,6 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include <doctest/doctest.h>
 
@@ -14,6 +13,8 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "support/eventually.hpp"
 
 extern char** environ;
 
@@ -71,16 +72,15 @@ ChildProcess::~ChildProcess() {
 
 std::optional<int> ChildProcess::wait(std::chrono::milliseconds timeout) {
     if (status_) return status_;
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        int raw = 0;
-        if (::waitpid(pid_, &raw, WNOHANG) == pid_) {
+    eventually(
+        [&] {
+            int raw = 0;
+            if (::waitpid(pid_, &raw, WNOHANG) != pid_) return false;
             status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
-            return status_;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return std::nullopt;
+            return true;
+        },
+        timeout);
+    return status_;
 }
 
 void ChildProcess::signal(int sig) { ::kill(pid_, sig); }
@@ -89,11 +89,9 @@ std::string ChildProcess::output() const { return slurp(dir_.path() / "stdout");
 std::string ChildProcess::errors() const { return slurp(dir_.path() / "stderr"); }
 
 std::optional<std::string> ChildProcess::wait_for_output(const std::string& text, std::chrono::milliseconds timeout) const {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        auto out = output();
-        if (out.find(text) != std::string::npos) return out;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::string out;
+    if (eventually([&] { return (out = output()).find(text) != std::string::npos; }, timeout, std::chrono::milliseconds(20))) {
+        return out;
     }
     return std::nullopt;
 }

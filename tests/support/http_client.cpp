@@ -9,6 +9,8 @@
 #include <boost/beast/http.hpp>
 #include <zlib.h>
 
+#include "support/eventually.hpp"
+
 namespace mercato::test {
 
 namespace asio = boost::asio;
@@ -66,16 +68,17 @@ HttpReply HttpClient::read_reply(bool head) {
 bool HttpClient::closed_by_server(int wait_ms) {
     auto& socket = impl_->socket;
     socket.non_blocking(true);
-    char byte = 0;
-    for (int waited = 0; waited <= wait_ms; waited += 10) {
-        beast::error_code ec;
-        const auto n = socket.read_some(asio::buffer(&byte, 1), ec);
-        if (ec == asio::error::eof || ec == asio::error::connection_reset) return true;
-        if (!ec && n > 0) continue;  // an error response the server wrote before closing
-        ::usleep(10'000);
-    }
-    socket.non_blocking(false);
-    return false;
+    const bool closed = eventually(
+        [&] {
+            char byte = 0;
+            beast::error_code ec;
+            while (socket.read_some(asio::buffer(&byte, 1), ec) > 0) {
+            }  // an error response the server wrote before closing
+            return ec == asio::error::eof || ec == asio::error::connection_reset;
+        },
+        std::chrono::milliseconds(wait_ms));
+    if (!closed) socket.non_blocking(false);
+    return closed;
 }
 
 void HttpClient::write_raw(const std::string& bytes) { asio::write(impl_->socket, asio::buffer(bytes)); }

@@ -3,11 +3,11 @@
 #include <csignal>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "support/eventually.hpp"
 #include "support/shop_server.hpp"
 #include "support/silent_port.hpp"
 
@@ -53,16 +53,15 @@ ServedShop::~ServedShop() = default;
 void ServedShop::start() {
     process_ = std::make_unique<ChildProcess>(std::vector<std::string>{
         "serve", "--config", config_path_, "--db", db_url_, "--port", std::to_string(port_)});
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    bool ready = false;
-    while (!ready && std::chrono::steady_clock::now() < deadline) {
-        try {
-            ready = client().get("/readyz").status == 200;
-        } catch (const std::exception&) {
-            // Not listening yet.
-        }
-        if (!ready) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    const bool ready = eventually(
+        [&] {
+            try {
+                return client().get("/readyz").status == 200;
+            } catch (const std::exception&) {
+                return false;  // not listening yet
+            }
+        },
+        std::chrono::seconds(30), std::chrono::milliseconds(50));
     INFO("server log: " << log());
     REQUIRE(ready);
     if (admin.empty()) {

@@ -5,9 +5,10 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 #include <nlohmann/json.hpp>
+
+#include "support/eventually.hpp"
 
 namespace mercato::test {
 
@@ -62,12 +63,7 @@ std::vector<ReceivedMail> SmtpSink::messages() const {
 }
 
 bool SmtpSink::wait_for(std::size_t count, std::chrono::milliseconds timeout) const {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (arrived() < count) {
-        if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return true;
+    return eventually([&] { return arrived() >= count; }, timeout, std::chrono::milliseconds(20));
 }
 
 }  // namespace mercato::test

@@ -1,7 +1,6 @@
 #include "support/bus/bus_world.hpp"
 
 #include <atomic>
-#include <thread>
 
 #include <fmt/format.h>
 #include <soci/soci.h>
@@ -70,15 +69,6 @@ std::size_t outbox_rows(kernel::Database& db) {
         s << "SELECT count(*) FROM shop.outbox", soci::into(n);
         return static_cast<std::size_t>(n);
     });
-}
-
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (condition()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return condition();
 }
 
 }  // namespace mercato::test

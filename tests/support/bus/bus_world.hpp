@@ -2,9 +2,7 @@
 // shop.order-placed in the same transaction; "mailer" records each delivery in mailer.sent.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,8 +44,5 @@ struct SentRow {
 // Every recorded delivery, in the order this process made them (rows from other processes interleave).
 std::vector<SentRow> sent_rows(kernel::Database& db);
 std::size_t outbox_rows(kernel::Database& db);
-
-// Polls condition every 10 ms until it holds or timeout passes; returns whether it held.
-bool eventually(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
 }  // namespace mercato::test
