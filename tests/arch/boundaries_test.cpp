@@ -53,6 +53,12 @@ TEST_CASE("no module's SQL names another module's schema") {
     CHECK_MESSAGE(found.empty(), "SQL reaching into another module's schema:\n" << describe(found));
 }
 
+TEST_CASE("no module spells another module's topic: subscribers use the publisher's constant") {
+    require_real_tree();
+    const auto found = mercato::arch::foreign_topic_literals(source_root);
+    CHECK_MESSAGE(found.empty(), "another module's topic spelled as a string:\n" << describe(found));
+}
+
 TEST_CASE("the Beast check flags includes outside src/http, in either spelling, but not in src/http or comments") {
     const auto found = mercato::arch::beast_outside_http(fixture_root);
     CHECK(locations(found) ==
@@ -101,9 +107,30 @@ TEST_CASE("the SQL check ignores own-schema SQL, facade calls, topic names, quot
     CHECK_FALSE(any_mentions(found, "/*"));
 }
 
+TEST_CASE("the topic check flags another module's topic as a plain, joined or raw literal") {
+    const auto found = mercato::arch::foreign_topic_literals(fixture_root);
+    CHECK(locations(found) ==
+          "src/modules/alpha/follow_beta.cpp:9\n"
+          "src/modules/alpha/follow_beta.cpp:10\n"
+          "src/modules/alpha/follow_beta.cpp:12\n"
+          "src/modules/alpha/http/routes.cpp:15\n"
+          "src/modules/alpha/http/routes.cpp:16\n");
+    CHECK(std::all_of(found.begin(), found.end(), [](const Violation& v) { return v.rule == "foreign-topic-literal"; }));
+}
+
+TEST_CASE("the topic check allows a module's own topics and group names, the publisher's constant, comments and prose") {
+    const auto found = mercato::arch::foreign_topic_literals(fixture_root);
+    CHECK_FALSE(any_mentions(found, "topic_shipped"));
+    CHECK_FALSE(any_mentions(found, "alpha.shipments\", {beta"));
+    CHECK_FALSE(any_mentions(found, "alpha.priced"));
+    CHECK_FALSE(any_mentions(found, "alpha heard"));
+    CHECK_FALSE(any_mentions(found, "in a comment"));
+}
+
 TEST_CASE("a tree without src reports no violations") {
     const auto empty = fixture_root / "migrations";
     CHECK(mercato::arch::beast_outside_http(empty).empty());
     CHECK(mercato::arch::module_internals(empty).empty());
     CHECK(mercato::arch::foreign_schema_sql(empty).empty());
+    CHECK(mercato::arch::foreign_topic_literals(empty).empty());
 }

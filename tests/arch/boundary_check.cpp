@@ -392,6 +392,19 @@ std::vector<std::size_t> foreign_schema_refs(std::string_view sql, const std::se
     return hits;
 }
 
+// --- Event contracts
+
+// "<module>.<event>" as a whole literal, lower case with dashes, where <module> is not the owner.
+bool names_foreign_topic(std::string_view text, const std::set<std::string>& modules, const std::string& owner) {
+    const auto dot = text.find('.');
+    if (dot == std::string_view::npos || dot + 1 == text.size()) return false;
+    const std::string module(text.substr(0, dot));
+    if (module == owner || !modules.contains(module)) return false;
+    return std::all_of(text.begin() + static_cast<std::ptrdiff_t>(dot) + 1, text.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+}
+
 // The module owning a file at `rel`, whose first parts are `prefix`
 // (src/modules/<m>/... or migrations/<m>/...); empty for a file beside the
 // module folders, which belongs to no module and so may name none.
@@ -462,6 +475,20 @@ std::vector<Violation> foreign_schema_sql(const fs::path& root_in) {
     };
     for (const auto& file : files_under(root / "src" / "modules", code_or_sql)) scan(file, 2);
     for (const auto& file : files_under(root / "migrations", is_sql)) scan(file, 1);
+    return in_order(std::move(out));
+}
+
+std::vector<Violation> foreign_topic_literals(const fs::path& root_in) {
+    const auto root = normal_root(root_in);
+    const auto modules = module_names(root);
+    std::vector<Violation> out;
+    for (const auto& file : files_under(root / "src" / "modules", is_cpp)) {
+        const auto owner = owner_of(file.lexically_relative(root), 2);
+        const auto f = load(root, file);
+        for (const auto& lit : lex_cpp(f.text).literals) {
+            if (names_foreign_topic(lit.text, modules, owner)) out.push_back(violation_at("foreign-topic-literal", f, lit.pos.front()));
+        }
+    }
     return in_order(std::move(out));
 }
 

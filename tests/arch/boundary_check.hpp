@@ -25,6 +25,10 @@ std::vector<Violation> module_internals(const std::filesystem::path& root);
 // that names another module's schema as `<other>.<identifier>`.
 std::vector<Violation> foreign_schema_sql(const std::filesystem::path& root);
 
+// A string literal in a module's code that spells another module's topic ("orders.created" in
+// src/modules/payments): a subscriber names it by the constant in the publisher's api/events.hpp.
+std::vector<Violation> foreign_topic_literals(const std::filesystem::path& root);
+
 // One "file:line: text" line per violation, for a failure message.
 std::string describe(const std::vector<Violation>& violations);
 

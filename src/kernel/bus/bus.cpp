@@ -196,6 +196,12 @@ void Bus::subscribe_local(LocalSubscription subscription) {
     impl_->add(std::move(spec));
 }
 
+std::vector<std::string> Bus::subscribed_topics() const {
+    std::set<std::string> topics;
+    for (const auto& runner : impl_->runners) topics.insert(runner->spec().topics.begin(), runner->spec().topics.end());
+    return {topics.begin(), topics.end()};
+}
+
 std::string Bus::publish(soci::session& session, const Event& event) {
     std::vector<FieldError> errors;
     if (!valid_topic_name(event.topic)) errors.push_back({"topic", "must be <module>.<event>, lower case"});

@@ -99,6 +99,8 @@ public:
     // topic, or a group name used twice.
     void subscribe(Subscription subscription);
     void subscribe_local(LocalSubscription subscription);
+    // Every topic some group, durable or local, subscribes to: each once, sorted.
+    std::vector<std::string> subscribed_topics() const;
 
     // Appends event to its module's outbox through session, which must be inside that module's
     // ModuleDb::write; consumers are woken once that transaction commits. Returns the event id.

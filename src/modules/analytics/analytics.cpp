@@ -16,6 +16,10 @@
 #include "modules/analytics/ingest/event_batcher.hpp"
 #include "modules/analytics/store/event_store.hpp"
 #include "modules/analytics/store/rollup_store.hpp"
+#include "modules/orders/api/events.hpp"
+#include "modules/payments/api/events.hpp"
+#include "modules/shipping/api/events.hpp"
+#include "modules/users/api/events.hpp"
 
 namespace mercato::analytics {
 
@@ -80,7 +84,7 @@ struct Analytics::Impl {
                                  e.occurred_at};
         if (!insert_event_once(s, stored)) return;  // counted when it first came
         const std::string& day = stored.day;
-        if (e.topic == "orders.created") {
+        if (e.topic == orders::topic_created) {
             const json& order = payload.at("order");
             OrderCopy copy{order.at("id").get<std::string>(), order.at("user_id").get<std::string>(),
                            order.at("currency").get<std::string>(), order.at("total").get<std::int64_t>(), {}};
@@ -90,10 +94,10 @@ struct Analytics::Impl {
             }
             save_order(s, copy);
             add_funnel(s, day, "orders_placed", 1);
-        } else if (e.topic == "payments.processed" && payload.value("status", "") == "succeeded") {
+        } else if (e.topic == payments::topic_processed && payload.value("status", "") == "succeeded") {
             paid(s, day, payload.at("order_id").get<std::string>(), payload.at("amount").get<std::int64_t>(),
                  payload.at("currency").get<std::string>());
-        } else if (e.topic == "payments.refunded") {
+        } else if (e.topic == payments::topic_refunded) {
             add_sales(s, day, payload.at("currency").get<std::string>(), 0, 0, payload.at("amount").get<std::int64_t>());
         }
     }
@@ -224,13 +228,13 @@ json Analytics::report(const ReportQuery& query) {
 }
 
 void Analytics::follow_business_events(kernel::bus::Bus& bus) {
-    static const std::pair<const char*, const char*> business_topics[] = {
-        {"users", "users.registered"},       {"orders", "orders.created"},       {"orders", "orders.status-changed"},
-        {"payments", "payments.processed"},  {"payments", "payments.refunded"},  {"shipping", "shipping.updated"},
+    static const char* const business_topics[] = {
+        users::topic_registered,   orders::topic_created,    orders::topic_status_changed,
+        payments::topic_processed, payments::topic_refunded, shipping::topic_updated,
     };
     std::vector<std::string> topics;
-    for (const auto& [module, topic] : business_topics) {
-        if (impl_->db->serves(module)) topics.emplace_back(topic);
+    for (const char* topic : business_topics) {
+        if (impl_->db->serves(kernel::bus::topic_module(topic))) topics.emplace_back(topic);
     }
     bus.subscribe({"analytics.business", "analytics", topics,
                    [this](const kernel::bus::Envelope& e, soci::session& s) { impl_->on_business(s, e); }});

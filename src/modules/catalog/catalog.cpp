@@ -16,12 +16,14 @@
 #include "kernel/ids.hpp"
 #include "kernel/problem.hpp"
 #include "kernel/transaction_hooks.hpp"
+#include "modules/catalog/api/events.hpp"
 #include "modules/catalog/domain/product_json.hpp"
 #include "modules/catalog/domain/product_rules.hpp"
 #include "modules/catalog/domain/tags.hpp"
 #include "modules/catalog/store/inventory_store.hpp"
 #include "modules/catalog/store/product_store.hpp"
 #include "modules/catalog/store/review_store.hpp"
+#include "modules/orders/api/events.hpp"
 
 namespace mercato::catalog {
 
@@ -406,9 +408,8 @@ std::size_t Catalog::release_expired() {
 }
 
 void Catalog::follow_orders(kernel::bus::Bus& bus) {
-    // The orders module's topic, named here rather than included: the catalog reads the event's
-    // order_id, status and return lines, nothing more of the orders module.
-    bus.subscribe({"catalog.order-stock", "catalog", {"orders.status-changed"},
+    // The catalog reads the event's order_id, status and return lines, nothing more of the orders module.
+    bus.subscribe({"catalog.order-stock", "catalog", {orders::topic_status_changed},
                    [this](const kernel::bus::Envelope& event, soci::session& s) { impl_->follow_order(event, s); }});
 }
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "kernel/bus/bus.hpp"
+#include "modules/catalog/api/events.hpp"
 #include "modules/catalog/http/product_routes.hpp"
 
 namespace mercato::catalog {

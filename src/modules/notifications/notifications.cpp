@@ -13,6 +13,7 @@
 #include "kernel/ids.hpp"
 #include "kernel/problem.hpp"
 #include "kernel/transaction_hooks.hpp"
+#include "modules/notifications/api/events.hpp"
 #include "modules/notifications/channels/channel.hpp"
 #include "modules/notifications/domain/event_messages.hpp"
 #include "modules/notifications/store/notification_store.hpp"
@@ -221,8 +222,8 @@ Preferences Notifications::set_preferences(const std::string& user_id, const Pre
 
 void Notifications::follow_events(kernel::bus::Bus& bus) {
     std::vector<std::string> topics;
-    for (const auto& [module, topic] : notified_topics) {
-        if (impl_->db->serves(module)) topics.emplace_back(topic);
+    for (const char* topic : notified_topics) {
+        if (impl_->db->serves(kernel::bus::topic_module(topic))) topics.emplace_back(topic);
     }
     bus.subscribe({"notifications.customers", "notifications", topics,
                    [this](const kernel::bus::Envelope& e, soci::session& s) { impl_->on_event(s, e); }});

@@ -14,10 +14,13 @@
 #include "kernel/ids.hpp"
 #include "kernel/problem.hpp"
 #include "modules/catalog/api/catalog.hpp"
+#include "modules/orders/api/events.hpp"
 #include "modules/orders/domain/lifecycle.hpp"
 #include "modules/orders/domain/order_json.hpp"
 #include "modules/orders/domain/order_rules.hpp"
 #include "modules/orders/store/order_store.hpp"
+#include "modules/payments/api/events.hpp"
+#include "modules/shipping/api/events.hpp"
 #include "modules/shipping/api/shipping.hpp"
 
 namespace mercato::orders {
@@ -309,7 +312,7 @@ void Orders::shipment_update(const std::string& order_id, const std::string& shi
 
 void Orders::follow_payments_and_shipping(kernel::bus::Bus& bus) {
     if (impl_->db->serves("payments")) {
-        bus.subscribe({"orders.payments", "orders", {"payments.processed"}, [this](const kernel::bus::Envelope& e, soci::session& s) {
+        bus.subscribe({"orders.payments", "orders", {payments::topic_processed}, [this](const kernel::bus::Envelope& e, soci::session& s) {
                            const auto payload = nlohmann::json::parse(e.payload);
                            if (payload.value("status", "") != "succeeded") return;  // a failed payment leaves the order pending
                            impl_->advance(s, payload.at("order_id").get<std::string>(), status_pending, status_processing,
@@ -317,7 +320,7 @@ void Orders::follow_payments_and_shipping(kernel::bus::Bus& bus) {
                        }});
     }
     if (impl_->db->serves("shipping")) {
-        bus.subscribe({"orders.shipping", "orders", {"shipping.updated"}, [this](const kernel::bus::Envelope& e, soci::session& s) {
+        bus.subscribe({"orders.shipping", "orders", {shipping::topic_updated}, [this](const kernel::bus::Envelope& e, soci::session& s) {
                            const auto payload = nlohmann::json::parse(e.payload);
                            impl_->shipped(s, payload.at("order_id").get<std::string>(), payload.at("status").get<std::string>());
                        }});

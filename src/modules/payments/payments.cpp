@@ -14,6 +14,8 @@
 #include "kernel/problem.hpp"
 #include "kernel/transaction_hooks.hpp"
 #include "kernel/unique_write.hpp"
+#include "modules/orders/api/events.hpp"
+#include "modules/payments/api/events.hpp"
 #include "modules/payments/domain/card.hpp"
 #include "modules/payments/domain/payment_json.hpp"
 #include "modules/payments/providers/payment_provider.hpp"

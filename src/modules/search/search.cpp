@@ -15,6 +15,7 @@
 
 #include "kernel/bus/bus.hpp"
 #include "kernel/periodic_task.hpp"
+#include "modules/catalog/api/events.hpp"
 #include "modules/search/domain/price_ranges.hpp"
 #include "modules/search/domain/query_text.hpp"
 #include "modules/search/index/facet_spy.hpp"

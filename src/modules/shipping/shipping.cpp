@@ -18,6 +18,9 @@
 #include "kernel/problem.hpp"
 #include "kernel/webhook_signature.hpp"
 #include "modules/catalog/api/catalog.hpp"
+#include "modules/orders/api/events.hpp"
+#include "modules/payments/api/events.hpp"
+#include "modules/shipping/api/events.hpp"
 #include "modules/shipping/carriers/table_carrier.hpp"
 #include "modules/shipping/domain/builtin_rates.hpp"
 #include "modules/shipping/domain/rate_table_toml.hpp"
@@ -236,10 +239,10 @@ Updated Shipping::carrier_callback(const CallbackDelivery& delivery) {
 }
 
 void Shipping::follow_orders_and_payments(kernel::bus::Bus& bus) {
-    bus.subscribe({"shipping.orders", "shipping", {"orders.created", "payments.processed"},
+    bus.subscribe({"shipping.orders", "shipping", {orders::topic_created, payments::topic_processed},
                    [this](const kernel::bus::Envelope& e, soci::session& s) {
                        const auto payload = json::parse(e.payload);
-                       if (e.topic == "orders.created") impl_->order_placed(s, payload);
+                       if (e.topic == orders::topic_created) impl_->order_placed(s, payload);
                        else impl_->order_paid(s, payload);
                    }});
 }

@@ -17,6 +17,7 @@
 #include "kernel/hashing.hpp"
 #include "kernel/ids.hpp"
 #include "kernel/problem.hpp"
+#include "modules/users/api/events.hpp"
 #include "modules/users/domain/email.hpp"
 #include "modules/users/domain/login_throttle.hpp"
 #include "modules/users/domain/secrets.hpp"

@@ -22,12 +22,6 @@ class Bus;
 
 namespace mercato::catalog {
 
-// Topics of the catalog log. Both are keyed by product id.
-// {change: "created"|"changed"|"deleted", product: {the product as the API shows it}}
-inline constexpr const char* topic_product_updated = "catalog.product-updated";
-// {product_id, stock, delta, reason: "reserved"|"released"|"adjusted"|"returned"|"created", order_id?}
-inline constexpr const char* topic_stock_changed = "catalog.stock-changed";
-
 struct Product {
     std::string id;
     std::string sku;

@@ -26,9 +26,6 @@ namespace mercato::notifications {
 
 class Channel;
 
-// {notification_id, user_id, channel, kind, order_id?}, keyed by user id, once a message went out.
-inline constexpr const char* topic_sent = "notifications.sent";
-
 inline constexpr const char* status_queued = "queued";
 inline constexpr const char* status_sent = "sent";
 inline constexpr const char* status_failed = "failed";

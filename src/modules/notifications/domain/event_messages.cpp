@@ -19,10 +19,10 @@ std::string money(const json& j, const char* amount, const char* currency) {
 }  // namespace
 
 std::optional<EventMessage> message_for(const std::string& topic, const json& payload) {
-    if (topic == "users.registered") {
+    if (topic == users::topic_registered) {
         return EventMessage{"welcome", text(payload, "user_id"), std::nullopt, {}, text(payload, "email"), false};
     }
-    if (topic == "users.password-reset-requested") {
+    if (topic == users::topic_password_reset_requested) {
         return EventMessage{"password_reset",
                             text(payload, "user_id"),
                             std::nullopt,
@@ -30,7 +30,7 @@ std::optional<EventMessage> message_for(const std::string& topic, const json& pa
                             text(payload, "email"),
                             true};
     }
-    if (topic == "orders.created") {
+    if (topic == orders::topic_created) {
         const json& order = payload.at("order");
         std::int64_t units = 0;
         for (const auto& line : order.at("items")) units += line.at("quantity").get<std::int64_t>();
@@ -42,7 +42,7 @@ std::optional<EventMessage> message_for(const std::string& topic, const json& pa
                             {},
                             false};
     }
-    if (topic == "payments.processed") {
+    if (topic == payments::topic_processed) {
         if (payload.value("status", "") != "succeeded") return std::nullopt;  // a declined card was answered at once
         return EventMessage{"payment_received",
                             text(payload, "user_id"),
@@ -51,7 +51,7 @@ std::optional<EventMessage> message_for(const std::string& topic, const json& pa
                             {},
                             false};
     }
-    if (topic == "shipping.updated") {
+    if (topic == shipping::topic_updated) {
         const std::string status = payload.value("status", "");
         if (status == "in_transit") {
             return EventMessage{"order_shipped",

@@ -8,6 +8,11 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "modules/orders/api/events.hpp"
+#include "modules/payments/api/events.hpp"
+#include "modules/shipping/api/events.hpp"
+#include "modules/users/api/events.hpp"
+
 namespace mercato::notifications {
 
 struct EventMessage {
@@ -23,10 +28,10 @@ struct EventMessage {
 // parcel's in-between scan).
 std::optional<EventMessage> message_for(const std::string& topic, const nlohmann::json& payload);
 
-// The topics message_for knows, by the module that publishes them.
-inline constexpr const char* notified_topics[][2] = {
-    {"users", "users.registered"},      {"users", "users.password-reset-requested"}, {"orders", "orders.created"},
-    {"payments", "payments.processed"}, {"shipping", "shipping.updated"},
+// The topics message_for knows.
+inline constexpr const char* notified_topics[] = {
+    users::topic_registered, users::topic_password_reset_requested, orders::topic_created, payments::topic_processed,
+    shipping::topic_updated,
 };
 
 }  // namespace mercato::notifications

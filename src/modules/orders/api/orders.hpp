@@ -28,12 +28,6 @@ class Shipping;
 
 namespace mercato::orders {
 
-// Topics of the orders log, keyed by order id.
-// {order: the order as the API shows it}
-inline constexpr const char* topic_created = "orders.created";
-// {order_id, user_id, from, status, at, reason, total, currency, return?: {id, items:[{product_id,quantity}], amount}}
-inline constexpr const char* topic_status_changed = "orders.status-changed";
-
 inline constexpr const char* status_pending = "pending";
 inline constexpr const char* status_processing = "processing";
 inline constexpr const char* status_shipped = "shipped";

@@ -18,14 +18,6 @@ namespace mercato::payments {
 
 class PaymentProvider;
 
-// Topics of the payments log, keyed by order id.
-// {payment_id, order_id, user_id, status: "succeeded"|"failed", method, amount, currency, provider, failure_code?}
-inline constexpr const char* topic_processed = "payments.processed";
-// {refund_id, payment_id, order_id, user_id, amount, currency, refunded_amount, payment_status, reason}
-inline constexpr const char* topic_refunded = "payments.refunded";
-// {dispute_id, payment_id, order_id, status, reason, amount, currency}
-inline constexpr const char* topic_disputed = "payments.disputed";
-
 inline constexpr const char* status_pending = "pending";
 inline constexpr const char* status_succeeded = "succeeded";
 inline constexpr const char* status_failed = "failed";

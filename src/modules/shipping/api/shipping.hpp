@@ -26,10 +26,6 @@ namespace mercato::shipping {
 
 class Carrier;
 
-// The shipping log, keyed by order id:
-// {order_id, user_id, shipment_id, tracking_number, carrier, status, location?, at}
-inline constexpr const char* topic_updated = "shipping.updated";
-
 // A shipment's states, in the order a parcel passes them; "exception" may come from any but delivered.
 inline constexpr const char* status_label_created = "label_created";
 inline constexpr const char* status_in_transit = "in_transit";

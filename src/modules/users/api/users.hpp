@@ -25,11 +25,6 @@ inline constexpr const char* role_customer = "customer";
 inline constexpr const char* role_staff = "staff";
 inline constexpr const char* role_admin = "admin";
 
-// Topics of the users log.
-inline constexpr const char* topic_registered = "users.registered";  // {user_id, email, name}
-// {user_id, email, token, expires_at}: the notifications module mails the token; nothing else ever shows it.
-inline constexpr const char* topic_password_reset_requested = "users.password-reset-requested";
-
 struct Profile {
     std::string id;
     std::string email;
