@@ -86,7 +86,7 @@ struct App::Parts {
             payments_module->register_routes(router);
         }
         if (std::find(modules.begin(), modules.end(), "analytics") != modules.end()) {
-            analytics_module = std::make_unique<mercato::analytics::AnalyticsModule>(db, *bus, settings.analytics);
+            analytics_module = std::make_unique<mercato::analytics::AnalyticsModule>(db, *bus, features, settings.analytics);
             analytics_module->register_routes(router);
         }
         if (std::find(modules.begin(), modules.end(), "notifications") != modules.end()) {

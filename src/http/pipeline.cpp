@@ -77,7 +77,7 @@ std::string choose_request_id(std::string_view client_value) {
 }
 
 Pipeline::Pipeline(const kernel::Config& config, const Router& router, kernel::MetricsRegistry& metrics)
-    : config_(config), router_(router), metrics_(metrics), limiter_(std::max<std::size_t>(config.rate_limit_max_clients, 1)) {}
+    : config_(config), features_(config.features), router_(router), metrics_(metrics), limiter_(std::max<std::size_t>(config.rate_limit_max_clients, 1)) {}
 
 std::optional<Response> Pipeline::before(Request& request, std::string_view target, const Route*& route,
                                          std::chrono::steady_clock::time_point now) {
@@ -97,6 +97,8 @@ std::optional<Response> Pipeline::before(Request& request, std::string_view targ
             request.principal = authenticate_(authorization.substr(7));
         }
     }
+    request.set_features(features_);
+    if (request.principal) request.feature_subject = request.principal->user_id;
 
     RouteMatch match;
     try {
@@ -183,12 +185,15 @@ void Pipeline::apply_cors(const Request& request, Response& response) const {
     const bool listed = std::find(config_.cors_origins.begin(), config_.cors_origins.end(), origin) != config_.cors_origins.end();
     if (!any && !listed) return;
     response.set_header("Access-Control-Allow-Origin", any ? "*" : std::string(origin));
-    response.set_header("Access-Control-Expose-Headers", "ETag, Location, Retry-After, X-Request-Id");
+    response.set_header("Access-Control-Expose-Headers", "ETag, Location, Mercato-Features, Retry-After, X-Request-Id");
 }
 
 void Pipeline::after(const Request& request, Response& response, const Route* route,
                      std::chrono::steady_clock::duration elapsed) {
     response.set_header("X-Request-Id", request.request_id);
+    // The client learns its cohort (a storefront renders the new checkout when told "new_checkout:on").
+    const std::string features = request.features_summary();
+    if (!features.empty()) response.set_header("Mercato-Features", features);
     apply_cors(request, response);
     if (response.body.size() >= config_.gzip_min_bytes && compressible(response.content_type) &&
         accepts_gzip(request.header("accept-encoding"))) {
@@ -200,8 +205,10 @@ void Pipeline::after(const Request& request, Response& response, const Route* ro
     metrics_.record(route, request.method, response.status, elapsed);
 
     kernel::RequestIdScope scope(request.request_id);
-    spdlog::info("{} {} {} {}B {:.2f}ms {}", request.method, request.path, response.status, response.body.size(),
-                 std::chrono::duration<double, std::milli>(elapsed).count(), request.client_address);
+    kernel::FeaturesLogScope features_scope(features);
+    spdlog::info("{} {} {} {}B {:.2f}ms {}{}{}", request.method, request.path, response.status, response.body.size(),
+                 std::chrono::duration<double, std::milli>(elapsed).count(), request.client_address,
+                 features.empty() ? "" : " features=", features);
 }
 
 }  // namespace mercato::http

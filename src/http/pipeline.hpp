@@ -1,5 +1,5 @@
 // The request pipeline around a handler, free of Beast so it is testable in-process: request ids,
-// authentication, routing, rate limits, error rendering, CORS, compression, metrics and the access log.
+// authentication, feature flags, routing, rate limits, error rendering, CORS, compression, metrics and the access log.
 #pragma once
 
 #include <chrono>
@@ -11,6 +11,7 @@
 #include "http/request_metrics.hpp"
 #include "http/router.hpp"
 #include "kernel/config.hpp"
+#include "kernel/feature_flags.hpp"
 #include "kernel/metrics.hpp"
 
 namespace mercato::http {
@@ -39,6 +40,7 @@ private:
     void apply_cors(const Request& request, Response& response) const;
 
     const kernel::Config& config_;
+    const kernel::FeatureFlags features_;
     const Router& router_;
     RequestMetrics metrics_;
     RateLimiter limiter_;

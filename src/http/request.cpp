@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "http/text.hpp"
+#include "kernel/feature_flags.hpp"
 #include "kernel/problem.hpp"
 
 namespace mercato::http {
@@ -125,6 +126,43 @@ void Request::set_target(std::string_view target) {
         if (!key || !value) throw kernel::Problem::bad_request("the query string has a malformed percent escape");
         query.emplace_back(std::move(*key), std::move(*value));
     }
+}
+
+const kernel::FeatureFlags& Request::features() const {
+    static const kernel::FeatureFlags none;
+    return features_ ? *features_ : none;
+}
+
+bool Request::feature_enabled(std::string_view flag) {
+    const bool on = features().enabled(flag, feature_subject);
+    record_feature(flag, on ? "on" : "off");
+    return on;
+}
+
+std::string_view Request::variant(std::string_view flag, std::span<const std::string_view> arms) {
+    const std::string_view arm = features().variant(flag, feature_subject, arms);
+    record_feature(flag, arm);
+    return arm;
+}
+
+void Request::record_feature(std::string_view flag, std::string_view value) {
+    if (!features().configured(flag)) return;
+    for (auto& [seen, answer] : features_seen_) {
+        if (seen == flag) {
+            answer = value;
+            return;
+        }
+    }
+    features_seen_.emplace_back(flag, value);
+}
+
+std::string Request::features_summary() const {
+    std::string out;
+    for (const auto& [flag, value] : features_seen_) {
+        if (!out.empty()) out += ',';
+        out.append(flag).append(":").append(value);
+    }
+    return out;
 }
 
 }  // namespace mercato::http

@@ -57,6 +57,15 @@ std::string_view FeatureFlags::variant(std::string_view flag, std::string_view s
     return arms[stable_hash(flag, ":variant:", subject) % arms.size()];
 }
 
+bool FeatureFlags::configured(std::string_view flag) const { return percent_by_flag_.contains(flag); }
+
+std::vector<std::string_view> FeatureFlags::flags() const {
+    std::vector<std::string_view> out;
+    out.reserve(percent_by_flag_.size());
+    for (const auto& [flag, percent] : percent_by_flag_) out.push_back(flag);
+    return out;
+}
+
 std::optional<int> FeatureFlags::parse_rule(std::string_view text) {
     if (text == "on" || text == "true") return 100;
     if (text == "off" || text == "false") return 0;

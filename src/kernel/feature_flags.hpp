@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mercato::kernel {
 
@@ -29,6 +30,11 @@ public:
     // Throws std::invalid_argument when arms is empty.
     std::string_view variant(std::string_view flag, std::string_view subject,
                              std::span<const std::string_view> arms) const;
+
+    // Whether the configuration names the flag (an unnamed one is off and worth no record).
+    bool configured(std::string_view flag) const;
+    // The flags the configuration names, in name order.
+    std::vector<std::string_view> flags() const;
 
     // A rule as written in configuration: "on"/"true" is 100, "off"/"false" is 0,
     // "NN%" is NN (0-100); anything else is nullopt.

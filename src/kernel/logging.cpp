@@ -13,6 +13,7 @@ namespace mercato::kernel {
 namespace {
 
 thread_local std::string_view request_id;
+thread_local std::string_view request_features;
 
 // spdlog's stdout sink flushes every line, a write(2) per request; this one leaves lines in stdio's
 // buffer until flush() (warnings at once, the rest every second, and at exit).
@@ -44,6 +45,7 @@ public:
         fmt::format_to(std::back_inserter(dest), R"({{"ts":"{}","level":"{}")", format_rfc3339(msg.time),
                        spdlog::level::to_string_view(msg.level));
         if (!request_id.empty()) fmt::format_to(std::back_inserter(dest), R"(,"request_id":{})", json_quote(request_id));
+        if (!request_features.empty()) fmt::format_to(std::back_inserter(dest), R"(,"features":{})", json_quote(request_features));
         fmt::format_to(std::back_inserter(dest), R"(,"msg":{}}})", json_quote({msg.payload.data(), msg.payload.size()}));
         dest.push_back('\n');
     }
@@ -76,6 +78,9 @@ std::string_view current_request_id() { return request_id; }
 
 RequestIdScope::RequestIdScope(std::string_view id) : previous_(std::exchange(request_id, id)) {}
 RequestIdScope::~RequestIdScope() { request_id = previous_; }
+
+FeaturesLogScope::FeaturesLogScope(std::string_view seen) : previous_(std::exchange(request_features, seen)) {}
+FeaturesLogScope::~FeaturesLogScope() { request_features = previous_; }
 
 std::string json_quote(std::string_view text) {
     std::string out;

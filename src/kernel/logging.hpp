@@ -22,6 +22,19 @@ private:
     std::string_view previous_;
 };
 
+// Gives the JSON lines written on this thread while it lives a "features" field: the flags a request
+// was answered ("new_checkout:on,checkout_button:b"), which text lines carry in their message. It keeps a view.
+class FeaturesLogScope {
+public:
+    explicit FeaturesLogScope(std::string_view features);
+    ~FeaturesLogScope();
+    FeaturesLogScope(const FeaturesLogScope&) = delete;
+    FeaturesLogScope& operator=(const FeaturesLogScope&) = delete;
+
+private:
+    std::string_view previous_;
+};
+
 // The request id the calling thread's log lines carry, or "".
 std::string_view current_request_id();
 

@@ -1,4 +1,5 @@
-// Tests http/pipeline.hpp without sockets: request ids, 404/405, rate limits, error rendering, CORS, gzip, metrics.
+// Tests http/pipeline.hpp without sockets: request ids, 404/405, rate limits, error rendering, CORS, gzip, metrics,
+// feature flags' answers in the Mercato-Features header and the access log.
 #include "http/pipeline.hpp"
 
 #include <doctest/doctest.h>
@@ -14,6 +15,7 @@
 
 #include "kernel/ids.hpp"
 #include "kernel/problem.hpp"
+#include "support/log_capture.hpp"
 
 using mercato::http::Pipeline;
 using mercato::http::Principal;
@@ -54,6 +56,7 @@ Router shop_routes() {
     });
     router.add("GET", "/v1/odd", [](Request&) -> Response { throw 42; });
     router.add("GET", "/v1/taken", [](Request&) -> Response { throw mercato::kernel::Problem::conflict("sku TEE-1 is taken"); });
+    router.add("GET", "/v1/checkout", [](Request& r) { return Response::json(200, {{"checkout", r.feature_enabled("checkout")}}); });
     router.add("GET", "/healthz", [](Request&) { return Response::text(200, "ok"); }, RouteOptions{RouteClass::ops});
     return router;
 }
@@ -107,6 +110,23 @@ Config with_cors(std::vector<std::string> origins) {
     Config config = small_limits();
     config.cors_origins = std::move(origins);
     return config;
+}
+
+// No rate limits; checkout at 70%: on for bob (bucket 62), off for alice (bucket 83), as feature_flags_test pins.
+Config with_checkout_rollout() {
+    Config config;
+    config.features = {{"checkout", 70}};
+    return config;
+}
+
+Headers signed_in(std::string_view user) { return {{"authorization", "Bearer valid-" + std::string(user)}}; }
+
+// The first line logged that holds text, or "".
+std::string line_with(const mercato::test::LogCapture& log, std::string_view text) {
+    for (const auto& line : log.lines()) {
+        if (line.find(text) != std::string::npos) return line;
+    }
+    return {};
 }
 
 }  // namespace
@@ -365,4 +385,50 @@ TEST_CASE("a throttled request is counted under the route it was refused for") {
     CHECK(shop.get("/v1/products/p3").status == 429);
     CHECK(shop.metrics.render().find("mercato_http_requests_total{route=\"/v1/products/{id}\",method=\"GET\",status=\"429\"} 1\n") !=
           std::string::npos);
+}
+
+TEST_CASE("a flag is answered for the signed-in user, the same every time, and the answer sent in Mercato-Features") {
+    Shop shop(with_checkout_rollout());
+    shop.pipeline.set_authenticator(accept_valid_tokens);
+    for (int i = 0; i < 3; ++i) {
+        const Response bob = shop.get("/v1/checkout", "198.51.100.7", signed_in("bob"));
+        CHECK(body_of(bob)["checkout"] == true);
+        CHECK(bob.header("Mercato-Features") == "checkout:on");
+        CHECK(shop.get("/v1/checkout", "198.51.100.7", signed_in("alice")).header("Mercato-Features") == "checkout:off");
+    }
+    CHECK(shop.get("/v1/checkout").header("Mercato-Features") == "checkout:off");  // anonymous: no stable subject
+    CHECK(shop.get("/v1/products/p1", "198.51.100.7", signed_in("bob")).header("Mercato-Features").empty());  // asked nothing
+}
+
+TEST_CASE("with no flags configured a route that asks one answers as before, without the header") {
+    Shop shop(Config{});
+    shop.pipeline.set_authenticator(accept_valid_tokens);
+    const Response response = shop.get("/v1/checkout", "198.51.100.7", signed_in("bob"));
+    CHECK(body_of(response)["checkout"] == false);
+    CHECK(response.header("Mercato-Features").empty());
+}
+
+TEST_CASE("the access log line names the flags the request was answered, in text and as a JSON field") {
+    Shop shop(with_checkout_rollout());
+    shop.pipeline.set_authenticator(accept_valid_tokens);
+    {
+        mercato::test::LogCapture log("info", "text");
+        shop.get("/v1/checkout", "198.51.100.7", signed_in("bob"));
+        shop.get("/v1/products/p1", "198.51.100.7", signed_in("bob"));
+        CHECK(line_with(log, "GET /v1/checkout 200").ends_with(" features=checkout:on"));
+        const std::string product = line_with(log, "GET /v1/products/p1 200");
+        REQUIRE_FALSE(product.empty());
+        CHECK(product.find("features=") == std::string::npos);
+    }
+    {
+        mercato::test::LogCapture log("info", "json");
+        shop.get("/v1/checkout", "198.51.100.7", signed_in("alice"));
+        shop.get("/v1/products/p1", "198.51.100.7", signed_in("alice"));
+        const std::string checkout = line_with(log, "GET /v1/checkout 200");
+        REQUIRE_FALSE(checkout.empty());
+        CHECK(nlohmann::json::parse(checkout)["features"] == "checkout:off");
+        const std::string product = line_with(log, "GET /v1/products/p1 200");
+        REQUIRE_FALSE(product.empty());
+        CHECK_FALSE(nlohmann::json::parse(product).contains("features"));
+    }
 }

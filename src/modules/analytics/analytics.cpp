@@ -1,6 +1,7 @@
 #include "modules/analytics/api/analytics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -10,6 +11,7 @@
 #include "kernel/bus/bus.hpp"
 #include "kernel/clock.hpp"
 #include "kernel/database.hpp"
+#include "kernel/feature_flags.hpp"
 #include "kernel/ids.hpp"
 #include "kernel/problem.hpp"
 #include "modules/analytics/domain/report_range.hpp"
@@ -35,6 +37,7 @@ constexpr std::size_t max_id_length = 64;
 constexpr std::size_t max_type_length = 40;
 constexpr std::size_t prune_batch = 5000;
 constexpr std::size_t max_top_products = 100;
+constexpr std::size_t max_flag_length = 64;
 
 // The funnel, in the order a visitor moves down it; client events feed the first three.
 constexpr const char* funnel_steps[] = {"product_views", "add_to_cart", "checkout_started", "orders_placed", "orders_paid"};
@@ -52,6 +55,22 @@ std::optional<std::string> text_at(const json& j, const char* name) {
     return it->get<std::string>();
 }
 
+// The steps in funnel order with each one's share of the step before.
+json funnel_steps_json(const std::map<std::string, std::int64_t>& counts) {
+    json steps = json::array();
+    std::optional<std::int64_t> previous;
+    for (const char* name : funnel_steps) {
+        const auto it = counts.find(name);
+        const std::int64_t count = it == counts.end() ? 0 : it->second;
+        // The share of the step before that reached this one, to four places; none for the first step or after an empty one.
+        json conversion = nullptr;
+        if (previous && *previous > 0) conversion = std::round(static_cast<double>(count) / static_cast<double>(*previous) * 1e4) / 1e4;
+        steps.push_back({{"name", name}, {"count", count}, {"conversion", conversion}});
+        previous = count;
+    }
+    return steps;
+}
+
 // The customer an event concerns, wherever its payload keeps the id.
 std::optional<std::string> user_of(const json& payload) {
     if (auto id = text_at(payload, "user_id")) return id;
@@ -62,26 +81,46 @@ std::optional<std::string> user_of(const json& payload) {
 }  // namespace
 
 struct Analytics::Impl {
-    Impl(std::shared_ptr<kernel::Database> database, AnalyticsSettings options)
-        : db(std::move(database)), settings(std::move(options)), batcher([this](const auto& events) { write_batch(events); }, max_batch) {}
+    Impl(std::shared_ptr<kernel::Database> database, const kernel::FeatureFlags& flags, AnalyticsSettings options)
+        : db(std::move(database)), features(flags), settings(std::move(options)),
+          batcher([this](const auto& events) { write_batch(events); }, max_batch) {}
 
     kernel::ModuleDb module() const { return db->module("analytics"); }
 
     void write_batch(const std::vector<StoredEvent>& events) {
         std::map<std::pair<std::string, std::string>, std::int64_t> steps;  // (day, step) -> count
+        std::map<std::array<std::string, 4>, std::int64_t> split;          // (day, step, flag, answer) -> count
         for (const auto& e : events) {
-            if (auto step = funnel_step(e.type)) ++steps[{e.day, *step}];
+            const auto step = funnel_step(e.type);
+            if (!step) continue;
+            ++steps[{e.day, *step}];
+            for (const auto& [flag, answer] : e.features) ++split[{e.day, *step, flag, answer}];
         }
         module().write([&](soci::session& s) {
             insert_events(s, events);
             for (const auto& [key, count] : steps) add_funnel(s, key.first, key.second, count);
+            for (const auto& [key, count] : split) add_funnel_variant(s, key[0], key[1], key[2], key[3], count);
         });
+    }
+
+    // Every configured flag's answer for a customer, as their requests were given it (while the
+    // configuration stays as it was).
+    FeatureAnswers answers_for(const std::string& user_id) const {
+        FeatureAnswers answers;
+        for (const auto flag : features.flags()) answers.emplace_back(flag, features.enabled(flag, user_id) ? "on" : "off");
+        return answers;
+    }
+
+    void count_step(soci::session& s, const std::string& day, const std::string& step, const FeatureAnswers& answers) {
+        add_funnel(s, day, step, 1);
+        for (const auto& [flag, answer] : answers) add_funnel_variant(s, day, step, flag, answer, 1);
     }
 
     void on_business(soci::session& s, const kernel::bus::Envelope& e) {
         const json payload = json::parse(e.payload);
-        const StoredEvent stored{e.id, e.topic, "bus", user_of(payload), std::nullopt, std::nullopt, e.payload, day_of(e.occurred_at),
-                                 e.occurred_at};
+        const auto user = user_of(payload);
+        const StoredEvent stored{e.id, e.topic, "bus", user, std::nullopt, std::nullopt, e.payload, day_of(e.occurred_at), e.occurred_at,
+                                 user ? answers_for(*user) : FeatureAnswers{}};
         if (!insert_event_once(s, stored)) return;  // counted when it first came
         const std::string& day = stored.day;
         if (e.topic == orders::topic_created) {
@@ -93,7 +132,7 @@ struct Analytics::Impl {
                                       line.at("quantity").get<std::int64_t>(), line.at("unit_price").get<std::int64_t>()});
             }
             save_order(s, copy);
-            add_funnel(s, day, "orders_placed", 1);
+            count_step(s, day, "orders_placed", stored.features);
         } else if (e.topic == payments::topic_processed && payload.value("status", "") == "succeeded") {
             paid(s, day, payload.at("order_id").get<std::string>(), payload.at("amount").get<std::int64_t>(),
                  payload.at("currency").get<std::string>());
@@ -111,7 +150,7 @@ struct Analytics::Impl {
         if (!mark_paid(s, order_id, day)) return;
         add_sales(s, day, currency, 1, amount, 0);
         for (const auto& l : order->items) add_product_sales(s, day, l.product_id, currency, l.name, l.quantity, l.quantity * l.unit_price);
-        add_funnel(s, day, "orders_paid", 1);
+        count_step(s, day, "orders_paid", answers_for(order->user_id));
         if (first_purchase(s, order->user_id, day)) add_customers(s, day, 1, 0);
         else add_customers(s, day, 0, 1);
     }
@@ -156,20 +195,19 @@ struct Analytics::Impl {
         });
     }
 
-    json funnel(const DateRange& range) {
-        const auto counts = module().read([&](soci::session& s) { return funnel_counts(s, range.from, range.to); });
-        json steps = json::array();
-        std::optional<std::int64_t> previous;
-        for (const char* name : funnel_steps) {
-            const auto it = counts.find(name);
-            const std::int64_t count = it == counts.end() ? 0 : it->second;
-            // The share of the step before that reached this one, to four places; none for the first step or after an empty one.
-            json conversion = nullptr;
-            if (previous && *previous > 0) conversion = std::round(static_cast<double>(count) / static_cast<double>(*previous) * 1e4) / 1e4;
-            steps.push_back({{"name", name}, {"count", count}, {"conversion", conversion}});
-            previous = count;
-        }
-        return json{{"steps", std::move(steps)}};
+    json funnel(const DateRange& range, const std::optional<std::string>& feature) {
+        std::map<std::string, std::map<std::string, std::int64_t>> by_answer;
+        const auto counts = module().read([&](soci::session& s) {
+            if (feature) by_answer = funnel_variant_counts(s, *feature, range.from, range.to);
+            return funnel_counts(s, range.from, range.to);
+        });
+        json out{{"steps", funnel_steps_json(counts)}};
+        if (!feature) return out;
+        json variants = json::array();
+        for (const auto& [answer, steps] : by_answer) variants.push_back({{"variant", answer}, {"steps", funnel_steps_json(steps)}});
+        out["feature"] = *feature;
+        out["by_variant"] = std::move(variants);
+        return out;
     }
 
     json customers(const DateRange& range) {
@@ -188,12 +226,13 @@ struct Analytics::Impl {
     }
 
     std::shared_ptr<kernel::Database> db;
+    const kernel::FeatureFlags& features;
     AnalyticsSettings settings;
     EventBatcher batcher;
 };
 
-Analytics::Analytics(std::shared_ptr<kernel::Database> db, AnalyticsSettings settings)
-    : impl_(std::make_unique<Impl>(std::move(db), std::move(settings))) {}
+Analytics::Analytics(std::shared_ptr<kernel::Database> db, const kernel::FeatureFlags& features, AnalyticsSettings settings)
+    : impl_(std::make_unique<Impl>(std::move(db), features, std::move(settings))) {}
 
 Analytics::~Analytics() = default;
 
@@ -212,7 +251,7 @@ void Analytics::record(const ClientEvent& event) {
     kernel::check_fields(std::move(errors));
     const auto at = kernel::format_rfc3339(impl_->settings.now());
     impl_->batcher.submit({kernel::new_id("aev"), event.type, "client", event.user_id, event.session_id, event.product_id,
-                           event.properties, day_of(at), at});
+                           event.properties, day_of(at), at, event.features});
 }
 
 json Analytics::report(const ReportQuery& query) {
@@ -220,10 +259,14 @@ json Analytics::report(const ReportQuery& query) {
         kernel::check_fields({{"type", "must be sales, top_products, funnel or customers"}});
     }
     if (query.limit < 1 || query.limit > max_top_products) kernel::check_fields({{"limit", "must be 1 to 100"}});
+    if (query.feature && query.type != "funnel") kernel::check_fields({{"feature", "only the funnel report splits by a feature flag"}});
+    if (query.feature && (query.feature->empty() || query.feature->size() > max_flag_length)) {
+        kernel::check_fields({{"feature", "must be 1 to 64 characters"}});
+    }
     const DateRange range = parse_range(query.from, query.to);
     if (query.type == "sales") return impl_->sales(range, query.currency);
     if (query.type == "top_products") return impl_->products(range, query.currency, query.limit);
-    if (query.type == "funnel") return impl_->funnel(range);
+    if (query.type == "funnel") return impl_->funnel(range, query.feature);
     return impl_->customers(range);
 }
 

@@ -17,7 +17,8 @@ namespace mercato::analytics {
 class AnalyticsModule {
 public:
     // Subscribes to the business events of the modules this process serves: call before the bus starts.
-    AnalyticsModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, AnalyticsSettings settings);
+    AnalyticsModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, const kernel::FeatureFlags& features,
+                    AnalyticsSettings settings);
 
     Analytics& analytics() { return analytics_; }
     void register_routes(http::Router& router);

@@ -9,11 +9,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
 namespace mercato::kernel {
 class Database;
+class FeatureFlags;
 namespace bus {
 class Bus;
 }
@@ -21,12 +24,17 @@ class Bus;
 
 namespace mercato::analytics {
 
+// Each configured feature flag and its answer for the event's subject ("on"/"off"): what an A/B
+// test's report is split by.
+using FeatureAnswers = std::vector<std::pair<std::string, std::string>>;
+
 struct ClientEvent {
     std::string type;  // page_view, product_view, add_to_cart, checkout_started, search, or a custom [a-z_]{1,40}
     std::optional<std::string> user_id;  // the signed-in caller; none for anonymous visitors
     std::optional<std::string> session_id;
     std::optional<std::string> product_id;
     std::string properties = "{}";  // a JSON object, at most 4 KiB
+    FeatureAnswers features;        // as the request that sent the event was answered
 };
 
 struct ReportQuery {
@@ -35,6 +43,7 @@ struct ReportQuery {
     std::optional<std::string> to;
     std::optional<std::string> currency;  // sales and top_products: which currency (default: the one with most orders)
     std::size_t limit = 10;               // top_products
+    std::optional<std::string> feature;   // funnel: also split by this flag's answers (by_variant)
 };
 
 struct AnalyticsSettings {
@@ -47,7 +56,8 @@ struct AnalyticsSettings {
 // invalid input.
 class Analytics {
 public:
-    Analytics(std::shared_ptr<kernel::Database> db, AnalyticsSettings settings = {});
+    // Business events are counted under the answers features gives their customer, which must outlive this.
+    Analytics(std::shared_ptr<kernel::Database> db, const kernel::FeatureFlags& features, AnalyticsSettings settings = {});
     ~Analytics();
     Analytics(const Analytics&) = delete;
     Analytics& operator=(const Analytics&) = delete;

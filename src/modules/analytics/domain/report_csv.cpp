@@ -103,6 +103,15 @@ std::string csv_table(const std::vector<std::string>& header, const std::vector<
 }
 
 std::string report_csv(const std::string& type, const nlohmann::json& report) {
+    if (const auto variants = report.find("by_variant"); type == "funnel" && variants != report.end()) {
+        std::vector<std::vector<std::string>> table;
+        for (const auto& variant : *variants) {
+            for (const auto& step : variant.at("steps")) {
+                table.push_back({cell(variant.at("variant")), cell(step.at("name")), cell(step.at("count")), cell(step.at("conversion"))});
+            }
+        }
+        return csv_table({"variant", "name", "count", "conversion"}, table);
+    }
     for (const auto& shape : shapes()) {
         if (shape.type != type) continue;
         const auto rows = report.find(shape.rows);

@@ -16,7 +16,8 @@ std::string csv_table(const std::vector<std::string>& header, const std::vector<
 // A report's JSON, as the module answers it, as CSV:
 //   sales:        by_day  -> date,orders,revenue (net of refunds),refunds,currency
 //   top_products: items   -> product_id,name,units,revenue,currency
-//   funnel:       steps   -> name,count,conversion (from the step before)
+//   funnel:       steps   -> name,count,conversion (from the step before); split by a feature flag,
+//                 by_variant -> variant,name,count,conversion
 //   customers:    by_day  -> date,new_customers,returning_customers
 // Numbers are written as JSON writes them, null and absent fields as empty cells; a row without a currency takes the
 // report's. Throws std::invalid_argument for another type or a report without its rows array.

@@ -7,6 +7,7 @@
 #include "http/access.hpp"
 #include "http/json_fields.hpp"
 #include "http/router.hpp"
+#include "kernel/feature_flags.hpp"
 #include "kernel/problem.hpp"
 #include "modules/analytics/api/analytics.hpp"
 #include "modules/analytics/domain/report_csv.hpp"
@@ -42,6 +43,10 @@ void register_analytics_routes(http::Router& router, Analytics& analytics) {
             e.properties = properties->dump();
         }
         if (r.principal) e.user_id = r.principal->user_id;
+        // A visitor's session is the stable id their answers follow until they sign in.
+        if (!r.principal && e.session_id) r.feature_subject = *e.session_id;
+        for (const auto flag : r.features().flags()) r.feature_enabled(flag);
+        e.features = r.features_seen();
         analytics.record(e);
         return Response::json(202, {{"status", "accepted"}});
     });
@@ -53,6 +58,7 @@ void register_analytics_routes(http::Router& router, Analytics& analytics) {
         q.from = param(r, "from");
         q.to = param(r, "to");
         q.currency = param(r, "currency");
+        q.feature = param(r, "feature");
         if (const auto limit = param(r, "limit")) {
             const auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), q.limit);
             if (ec != std::errc() || end != limit->data() + limit->size()) kernel::check_fields({{"limit", "must be 1 to 100"}});

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "modules/analytics/api/analytics.hpp"
+
 namespace soci {
 class session;
 }
@@ -22,6 +24,7 @@ struct StoredEvent {
     std::string properties;  // a JSON object
     std::string day;         // YYYY-MM-DD (UTC) of occurred_at
     std::string occurred_at;
+    FeatureAnswers features;  // stored as a JSON object, {"new_checkout":"on"}
 };
 
 // Many rows in few statements: what one ingestion batch writes.

@@ -24,6 +24,14 @@ void add_funnel(soci::session& session, const std::string& day, const std::strin
     upsert.execute(session);
 }
 
+void add_funnel_variant(soci::session& session, const std::string& day, const std::string& step, const std::string& feature,
+                        const std::string& answer, std::int64_t count) {
+    SqlQuery upsert("INSERT INTO analytics.daily_funnel_variants AS f (day, feature, variant, step, count) VALUES (");
+    upsert.value(day).sql(", ").value(feature).sql(", ").value(answer).sql(", ").value(step).sql(", ").value(count);
+    upsert.sql(") ON CONFLICT (day, feature, variant, step) DO UPDATE SET count = f.count + excluded.count");
+    upsert.execute(session);
+}
+
 void add_sales(soci::session& session, const std::string& day, const std::string& currency, std::int64_t orders,
                std::int64_t revenue, std::int64_t refunds) {
     SqlQuery upsert("INSERT INTO analytics.daily_sales AS s (day, currency, orders, revenue, refunds) VALUES (");
@@ -98,6 +106,17 @@ std::map<std::string, std::int64_t> funnel_counts(soci::session& session, const 
     query.sql(" GROUP BY step");
     std::map<std::string, std::int64_t> out;
     query.each_row(session, [&](const soci::row& r) { out[r.get<std::string>(0)] = kernel::row_int64(r, 1); });
+    return out;
+}
+
+std::map<std::string, std::map<std::string, std::int64_t>> funnel_variant_counts(soci::session& session, const std::string& feature,
+                                                                                 const std::string& from, const std::string& to) {
+    SqlQuery query("SELECT variant, step, CAST(SUM(count) AS BIGINT) FROM analytics.daily_funnel_variants WHERE feature = ");
+    query.value(feature).sql(" AND ");
+    between(query, from, to);
+    query.sql(" GROUP BY variant, step");
+    std::map<std::string, std::map<std::string, std::int64_t>> out;
+    query.each_row(session, [&](const soci::row& r) { out[r.get<std::string>(0)][r.get<std::string>(1)] = kernel::row_int64(r, 2); });
     return out;
 }
 

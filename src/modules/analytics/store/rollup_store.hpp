@@ -15,6 +15,9 @@ class session;
 namespace mercato::analytics {
 
 void add_funnel(soci::session& session, const std::string& day, const std::string& step, std::int64_t count);
+// Adds to the funnel of the subjects whom feature (a flag) answered answer, kept beside the whole funnel.
+void add_funnel_variant(soci::session& session, const std::string& day, const std::string& step, const std::string& feature,
+                        const std::string& answer, std::int64_t count);
 void add_sales(soci::session& session, const std::string& day, const std::string& currency, std::int64_t orders,
                std::int64_t revenue, std::int64_t refunds);
 void add_product_sales(soci::session& session, const std::string& day, const std::string& product_id, const std::string& currency,
@@ -48,6 +51,9 @@ std::vector<SalesDay> sales_days(soci::session& session, const std::string& curr
 std::vector<ProductSales> top_products(soci::session& session, const std::string& currency, const std::string& from,
                                        const std::string& to, std::size_t limit);
 std::map<std::string, std::int64_t> funnel_counts(soci::session& session, const std::string& from, const std::string& to);
+// Step counts by the feature's answer: answer -> step -> count.
+std::map<std::string, std::map<std::string, std::int64_t>> funnel_variant_counts(soci::session& session, const std::string& feature,
+                                                                                 const std::string& from, const std::string& to);
 std::vector<CustomerDay> customer_days(soci::session& session, const std::string& from, const std::string& to);
 
 }  // namespace mercato::analytics
