@@ -11,6 +11,7 @@
 #include "kernel/bus/bus_schema.hpp"
 #include "kernel/database.hpp"
 #include "kernel/feature_flags.hpp"
+#include "kernel/idempotency_schema.hpp"
 #include "kernel/metrics.hpp"
 #include "kernel/migrations.hpp"
 #include "kernel/worker_pool.hpp"
@@ -40,6 +41,8 @@ struct App::Parts {
         // Every module's schema carries the bus's tables, created before the module's own migrations.
         auto bus_plan = kernel::bus::bus_migrations(backend, modules);
         plan.insert(plan.begin(), bus_plan.begin(), bus_plan.end());
+        auto keys_plan = kernel::idempotency_migrations(backend, modules_accepting_idempotency_keys(modules));
+        plan.insert(plan.end(), keys_plan.begin(), keys_plan.end());
         db = kernel::Database::open(options, modules);
         bus = std::make_unique<kernel::bus::Bus>(db, metrics, bus_options(config));
         workers = std::make_unique<kernel::WorkerPool>(static_cast<std::size_t>(config.workers));
@@ -95,6 +98,15 @@ struct App::Parts {
                 std::make_unique<mercato::notifications::NotificationsModule>(db, *bus, users_module->users(), settings.notifications);
             notifications_module->register_routes(router);
         }
+    }
+
+    // The modules whose routes take an Idempotency-Key header, of those this build carries.
+    static std::vector<std::string> modules_accepting_idempotency_keys(const std::vector<std::string>& modules) {
+        std::vector<std::string> accepting;
+        for (const char* module : {"orders", "payments"}) {
+            if (std::find(modules.begin(), modules.end(), module) != modules.end()) accepting.emplace_back(module);
+        }
+        return accepting;
     }
 
     // On SQLite the index lives with the shop's other files; on PostgreSQL, unless configured, each

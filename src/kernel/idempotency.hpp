@@ -1,5 +1,6 @@
-// Idempotency-Key ledgers: a module that accepts the header keeps <module>.idempotency_keys (its own
-// migration makes the table) and claims each key here before doing the work the key guards.
+// Idempotency-Key ledgers: a module that accepts the header keeps <module>.idempotency_keys (made by
+// the kernel's idempotency track, idempotency_schema.hpp) and claims each key here before doing the
+// work the key guards.
 #pragma once
 
 #include <chrono>

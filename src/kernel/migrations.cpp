@@ -150,6 +150,17 @@ std::vector<Migration> plan_migrations(Backend backend, const std::vector<Migrat
     return plan;
 }
 
+std::vector<Migration> track_migrations(const std::string& track, int version, const std::string& name,
+                                        const std::string& sql_template, const std::vector<std::string>& modules) {
+    std::vector<Migration> plan;
+    for (const auto& module : modules) {
+        std::string sql = fmt::format(fmt::runtime(sql_template), fmt::arg("m", module));
+        std::string checksum = sha256_hex(sql);
+        plan.push_back({module, version, name, std::move(sql), std::move(checksum), track});
+    }
+    return plan;
+}
+
 std::vector<std::string> migration_modules(const std::vector<Migration>& plan) {
     std::set<std::string> modules;
     for (const auto& m : plan) {

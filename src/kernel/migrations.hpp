@@ -33,6 +33,10 @@ struct Migration {
 // precedence for their backend. Throws MigrationError for a misnamed file or two names for one version.
 std::vector<Migration> plan_migrations(Backend backend, const std::vector<MigrationFile>& files);
 
+// A kernel track's migration for each module: sql_template with {m} standing for the module's schema.
+std::vector<Migration> track_migrations(const std::string& track, int version, const std::string& name,
+                                        const std::string& sql_template, const std::vector<std::string>& modules);
+
 // The modules that own at least one migration of their own, in name order.
 std::vector<std::string> migration_modules(const std::vector<Migration>& plan);
 

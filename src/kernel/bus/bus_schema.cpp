@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "kernel/hashing.hpp"
 
 namespace mercato::kernel::bus {
 
@@ -84,14 +83,10 @@ CREATE TABLE {m}.bus_dead_letters (
 
 std::vector<Migration> bus_migrations(Backend backend, const std::vector<std::string>& modules) {
     const std::string outbox = backend == Backend::postgresql ? pg_outbox : sqlite_outbox;
-    std::vector<Migration> plan;
-    for (const auto& module : modules) {
-        std::string sql = fmt::format(fmt::runtime(outbox + consumer_tables), fmt::arg("m", module),
-                                      fmt::arg("envelope", envelope_columns));
-        const std::string checksum = sha256_hex(sql);
-        plan.push_back({module, 1, "bus_tables", std::move(sql), checksum, "bus"});
-    }
-    return plan;
+    // This pass fills in the envelope's columns and puts {m} back for track_migrations to name each schema.
+    const std::string tables = fmt::format(fmt::runtime(outbox + consumer_tables), fmt::arg("m", "{m}"),
+                                           fmt::arg("envelope", envelope_columns));
+    return track_migrations("bus", 1, "bus_tables", tables, modules);
 }
 
 }  // namespace mercato::kernel::bus

@@ -5,6 +5,7 @@
 #include "kernel/bus/bus.hpp"
 #include "modules/catalog/api/events.hpp"
 #include "modules/catalog/http/product_routes.hpp"
+#include "modules/catalog/http/read_cache.hpp"
 
 namespace mercato::catalog {
 
@@ -18,29 +19,31 @@ constexpr std::size_t cached_listings = 2'000;
 
 CatalogModule::CatalogModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, CatalogSettings settings)
     : catalog_(std::move(db), bus, settings),
-      cache_(cached_products, cached_listings),
+      cache_(std::make_unique<ReadCache>(cached_products, cached_listings)),
       sweeper_("releasing expired stock reservations", settings.sweep_interval, [this] {
           if (const auto released = catalog_.release_expired()) spdlog::info("released {} expired stock reservations", released);
       }) {
     // This process's own writes drop their entries at commit, so a client reads its write at once...
     catalog_.on_products_changed([this](const std::vector<std::string>& ids) {
-        for (const auto& id : ids) cache_.forget_product(id);
+        for (const auto& id : ids) cache_->forget_product(id);
     });
     // ...and every server copy drops them when the change reaches it through the catalog's log.
     bus.subscribe_local({"catalog.read-cache",
                          {topic_product_updated, topic_stock_changed},
-                         [this](const kernel::bus::Envelope& event) { cache_.forget_product(event.key); },
+                         [this](const kernel::bus::Envelope& event) { cache_->forget_product(event.key); },
                          [this, &bus](const std::string& source) {
                              // No history needed: start at the head, and forget what was cached before
                              // it was read (a change before the head may not have dropped it).
                              const auto head = bus.head(source);
-                             cache_.clear();
+                             cache_->clear();
                              return head;
                          }});
 }
 
+CatalogModule::~CatalogModule() = default;
+
 void CatalogModule::register_routes(http::Router& router) {
-    register_product_routes(router, catalog_, cache_);
+    register_product_routes(router, catalog_, *cache_);
     register_review_routes(router, catalog_);
     register_stock_routes(router, catalog_);
 }

@@ -7,7 +7,6 @@
 #include "kernel/periodic_task.hpp"
 #include "modules/catalog/api/catalog.hpp"
 #include "modules/catalog/settings.hpp"
-#include "modules/catalog/http/read_cache.hpp"
 
 namespace mercato::http {
 class Router;
@@ -15,10 +14,13 @@ class Router;
 
 namespace mercato::catalog {
 
+class ReadCache;
+
 class CatalogModule {
 public:
     // Subscribes the read cache to the catalog's log: call before the bus starts.
     CatalogModule(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, CatalogSettings settings);
+    ~CatalogModule();
 
     Catalog& catalog() { return catalog_; }
     void register_routes(http::Router& router);
@@ -28,7 +30,8 @@ public:
 
 private:
     Catalog catalog_;
-    ReadCache cache_;
+    // Behind a pointer so the composition root sees the module without its HTTP internals.
+    std::unique_ptr<ReadCache> cache_;
     kernel::PeriodicTask sweeper_;
 };
 

@@ -207,7 +207,7 @@ Notification Notifications::send(const AdHocMessage& m) {
     });
 }
 
-NotificationPage Notifications::history(const std::optional<std::string>& user_id, std::size_t limit, const std::string& cursor) {
+kernel::Page<Notification> Notifications::history(const std::optional<std::string>& user_id, std::size_t limit, const std::string& cursor) {
     return impl_->module().read([&](soci::session& s) { return select_notifications(s, user_id, limit, cursor); });
 }
 

@@ -228,7 +228,7 @@ Order Orders::order(const std::string& order_id, const Viewer& viewer) {
     return impl_->module().read([&](soci::session& s) { return impl_->visible(s, order_id, viewer, false); });
 }
 
-OrderPage Orders::orders(const Viewer& viewer, const OrderQuery& query) {
+kernel::Page<Order> Orders::orders(const Viewer& viewer, const OrderQuery& query) {
     OrderQuery scoped = query;
     if (!viewer.admin) scoped.user_id = viewer.user_id;
     if (scoped.status && !is_status(*scoped.status)) {

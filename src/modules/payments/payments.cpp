@@ -410,7 +410,7 @@ WebhookReceipt Payments::receive_webhook(const std::string& provider, const Webh
     return {event.id, !fresh};
 }
 
-DisputePage Payments::disputes(const std::optional<std::string>& payment_id, std::size_t limit, const std::string& cursor) {
+kernel::Page<Dispute> Payments::disputes(const std::optional<std::string>& payment_id, std::size_t limit, const std::string& cursor) {
     return impl_->module().read([&](soci::session& s) { return select_disputes(s, payment_id, limit, cursor); });
 }
 

@@ -1,5 +1,6 @@
 #include "modules/search/module.hpp"
 
+#include "modules/search/http/answer_cache.hpp"
 #include "modules/search/http/search_routes.hpp"
 
 namespace mercato::search {
@@ -12,10 +13,12 @@ constexpr std::size_t cached_answers = 5'000;
 }  // namespace
 
 SearchModule::SearchModule(catalog::Catalog& catalog, kernel::bus::Bus& bus, SearchSettings settings)
-    : search_(catalog, std::move(settings)), answers_(cached_answers) {
+    : search_(catalog, std::move(settings)), answers_(std::make_unique<AnswerCache>(cached_answers)) {
     search_.follow(bus);
 }
 
-void SearchModule::register_routes(http::Router& router) { register_search_routes(router, search_, answers_); }
+void SearchModule::register_routes(http::Router& router) { register_search_routes(router, search_, *answers_); }
+
+SearchModule::~SearchModule() = default;
 
 }  // namespace mercato::search

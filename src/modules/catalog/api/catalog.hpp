@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kernel/page.hpp"
 #include "kernel/problem.hpp"
 
 namespace mercato::kernel {
@@ -90,11 +91,7 @@ struct ProductQuery : ProductFilter {
     std::string cursor;  // from the previous page; "" for the first
 };
 
-template <class T>
-struct Page {
-    std::vector<T> items;
-    std::optional<std::string> next_cursor;
-};
+using kernel::Page;
 
 struct Category {
     std::string slug;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "kernel/page.hpp"
+
 namespace mercato::kernel {
 class Database;
 namespace bus {
@@ -46,10 +48,6 @@ struct Notification {
     std::string updated_at;
 };
 
-struct NotificationPage {
-    std::vector<Notification> items;
-    std::optional<std::string> next_cursor;
-};
 
 struct AdHocMessage {
     std::string user_id;
@@ -89,7 +87,7 @@ public:
     // An admin's message, queued (or skipped for a promotional one the user opted out of).
     Notification send(const AdHocMessage& message);
     // The user's notifications (every user's when user_id is nullopt), newest first.
-    NotificationPage history(const std::optional<std::string>& user_id, std::size_t limit, const std::string& cursor);
+    kernel::Page<Notification> history(const std::optional<std::string>& user_id, std::size_t limit, const std::string& cursor);
     Preferences preferences(const std::string& user_id);
     Preferences set_preferences(const std::string& user_id, const Preferences& preferences);
 

@@ -86,13 +86,13 @@ void record_attempt(soci::session& session, const Outgoing& o) {
     update.execute(session);
 }
 
-NotificationPage select_notifications(soci::session& session, const std::optional<std::string>& user_id, std::size_t limit,
+kernel::Page<Notification> select_notifications(soci::session& session, const std::optional<std::string>& user_id, std::size_t limit,
                                       const std::string& cursor) {
     SqlQuery query(columns);
     query.sql("1 = 1");
     if (user_id) query.sql(" AND user_id = ").value(*user_id);
     kernel::newest_first(query, cursor, cursor_mark, limit);
-    NotificationPage page;
+    kernel::Page<Notification> page;
     query.each_row(session, [&](const soci::row& r) { page.items.push_back(from_row(r).notification); });
     page.next_cursor = kernel::newest_first_next(page.items, cursor_mark, limit);
     return page;

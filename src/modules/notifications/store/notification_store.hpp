@@ -36,7 +36,7 @@ bool lease_notification(soci::session& session, const std::string& id, const std
 // Records an attempt: its status, error and next attempt; a sensitive message's bodies are emptied once it is done.
 void record_attempt(soci::session& session, const Outgoing& message);
 // Newest first; all users' when user_id is nullopt. Problem 422 for a foreign cursor.
-NotificationPage select_notifications(soci::session& session, const std::optional<std::string>& user_id, std::size_t limit,
+kernel::Page<Notification> select_notifications(soci::session& session, const std::optional<std::string>& user_id, std::size_t limit,
                                       const std::string& cursor);
 
 std::optional<Preferences> find_preferences(soci::session& session, const std::string& user_id);

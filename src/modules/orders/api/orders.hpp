@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernel/idempotency.hpp"
+#include "kernel/page.hpp"
 
 namespace mercato::kernel {
 class Database;
@@ -108,10 +109,6 @@ struct OrderQuery {
     std::string cursor;
 };
 
-struct OrderPage {
-    std::vector<Order> items;
-    std::optional<std::string> next_cursor;
-};
 
 struct ReturnRequest {
     std::string id;
@@ -152,7 +149,7 @@ public:
     // while the first is in flight is 409, the same key with another body 422.
     Placed place(const std::string& user_id, const NewOrder& order, const std::optional<IdempotencyKey>& key = std::nullopt);
     Order order(const std::string& order_id, const Viewer& viewer);
-    OrderPage orders(const Viewer& viewer, const OrderQuery& query);
+    kernel::Page<Order> orders(const Viewer& viewer, const OrderQuery& query);
     // An admin moves the order along its lifecycle (409 for a move it forbids).
     Order set_status(const std::string& order_id, const std::string& status, const std::string& actor);
     // Owners while it is pending, admins whenever the lifecycle allows; the stock goes back on sale.

@@ -94,12 +94,12 @@ void append_event(soci::session& session, const std::string& order_id, const Ord
         soci::use(order_id);
 }
 
-OrderPage select_orders(soci::session& session, const OrderQuery& q) {
+kernel::Page<Order> select_orders(soci::session& session, const OrderQuery& q) {
     kernel::SqlQuery query(std::string("SELECT ") + order_columns + " FROM orders.orders WHERE 1 = 1");
     if (q.user_id) query.sql(" AND user_id = ").value(*q.user_id);
     if (q.status) query.sql(" AND status = ").value(*q.status);
     kernel::newest_first(query, q.cursor, 'o', q.limit);
-    OrderPage page;
+    kernel::Page<Order> page;
     query.each_row(session, [&](const soci::row& r) { page.items.push_back(order_from_row(r)); });
     page.next_cursor = kernel::newest_first_next(page.items, 'o', q.limit);
     for (auto& o : page.items) complete(session, o);

@@ -23,7 +23,7 @@ void insert_order(soci::session& session, const Order& order, const OrderEvent& 
 // Appends an event and sets the status it leads to.
 void append_event(soci::session& session, const std::string& order_id, const OrderEvent& event);
 // Newest first; user_id and status filter when set. Problem 422 for a foreign cursor.
-OrderPage select_orders(soci::session& session, const OrderQuery& query);
+kernel::Page<Order> select_orders(soci::session& session, const OrderQuery& query);
 // Pending orders whose payment window closed before now, oldest deadline first.
 std::vector<std::string> unpaid_orders(soci::session& session, const std::string& now, std::size_t limit);
 

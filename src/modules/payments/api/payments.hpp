@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernel/idempotency.hpp"
+#include "kernel/page.hpp"
 #include "modules/orders/api/orders.hpp"
 
 namespace mercato::payments {
@@ -93,10 +94,6 @@ struct Dispute {
     std::string updated_at;
 };
 
-struct DisputePage {
-    std::vector<Dispute> items;
-    std::optional<std::string> next_cursor;
-};
 
 // A provider's callback as it arrived: the raw body (signatures cover its bytes) and its headers.
 struct WebhookDelivery {
@@ -151,7 +148,7 @@ public:
     // Verifies and applies a provider's callback once (404 for a provider this server does not use).
     WebhookReceipt receive_webhook(const std::string& provider, const WebhookDelivery& delivery);
     // Newest first, all or those of one payment; admins only.
-    DisputePage disputes(const std::optional<std::string>& payment_id, std::size_t limit, const std::string& cursor);
+    kernel::Page<Dispute> disputes(const std::optional<std::string>& payment_id, std::size_t limit, const std::string& cursor);
 
     // Subscribes to orders.status-changed: an approved return is refunded, and a cancelled order's
     // pending transfer fails and its payment (if one got through) is refunded. Call before the bus starts.

@@ -222,13 +222,13 @@ void update_dispute(soci::session& session, const StoredDispute& stored) {
     update.execute(session);
 }
 
-DisputePage select_disputes(soci::session& session, const std::optional<std::string>& payment_id, std::size_t limit,
+kernel::Page<Dispute> select_disputes(soci::session& session, const std::optional<std::string>& payment_id, std::size_t limit,
                             const std::string& cursor) {
     SqlQuery query(dispute_columns);
     query.sql("1 = 1");
     if (payment_id) query.sql(" AND payment_id = ").value(*payment_id);
     kernel::newest_first(query, cursor, dispute_cursor_mark, limit);
-    DisputePage page;
+    kernel::Page<Dispute> page;
     query.each_row(session, [&](const soci::row& r) { page.items.push_back(dispute_from_row(r).dispute); });
     page.next_cursor = kernel::newest_first_next(page.items, dispute_cursor_mark, limit);
     return page;

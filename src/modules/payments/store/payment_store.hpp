@@ -64,7 +64,7 @@ std::optional<StoredDispute> find_dispute(soci::session& session, kernel::Backen
 void insert_dispute(soci::session& session, const StoredDispute& dispute);
 void update_dispute(soci::session& session, const StoredDispute& dispute);
 // Newest first; Problem 422 for a foreign cursor.
-DisputePage select_disputes(soci::session& session, const std::optional<std::string>& payment_id, std::size_t limit,
+kernel::Page<Dispute> select_disputes(soci::session& session, const std::optional<std::string>& payment_id, std::size_t limit,
                             const std::string& cursor);
 
 }  // namespace mercato::payments
