@@ -3,7 +3,7 @@
 BUILD_DIR ?= build
 JOBS ?= 2
 
-.PHONY: deps configure build run test bench clean fuzz security api
+.PHONY: deps configure build server run test bench clean fuzz security api
 
 deps:
 	@scripts/install-deps.sh
@@ -13,11 +13,16 @@ $(BUILD_DIR)/build.ninja: CMakeLists.txt
 
 configure: deps $(BUILD_DIR)/build.ninja
 
+# Everything: the server, the test tiers and the bench tools.
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
+# The server alone, all `make run` needs.
+server: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target mercato
+
 # A first run loads the demo catalog (seed skips a shop that has products), so there is a shop to browse.
-run: build
+run: server
 	$(BUILD_DIR)/mercato seed --demo
 	$(BUILD_DIR)/mercato serve
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  cmake ninja-build g++ make ccache pkg-config
+  cmake ninja-build g++ make ccache lld pkg-config
   libboost1.81-dev libsoci-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libfmt-dev libspdlog-dev libtomlplusplus-dev
   libssl-dev zlib1g-dev doctest-dev libsodium-dev libcurl4-openssl-dev libxapian-dev

@@ -15,7 +15,7 @@
 #include "kernel/logging.hpp"
 #include "kernel/problem.hpp"
 #include "modules/catalog/api/catalog.hpp"
-#include "modules/catalog/domain/demo_catalog.hpp"
+#include "modules/catalog/api/demo_catalog.hpp"
 #include "modules/users/api/users.hpp"
 
 namespace mercato::cli {

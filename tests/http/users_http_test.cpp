@@ -15,10 +15,12 @@
 #include "modules/users/api/users.hpp"
 #include "support/http_client.hpp"
 #include "support/running_app.hpp"
+#include "support/shop_server.hpp"
 #include "support/test_database.hpp"
 
 using namespace mercato;
 using nlohmann::json;
+using test::check_problem;
 using test::HttpClient;
 using test::HttpReply;
 
@@ -45,11 +47,6 @@ HttpReply post(HttpClient& c, const std::string& path, const json& body, const t
 }
 
 test::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
-
-void check_problem(const HttpReply& reply, int status) {
-    CHECK(reply.status == status);
-    CHECK(reply.header("content-type") == "application/problem+json");
-}
 
 json sign_up_and_in(HttpClient& c, const std::string& email) {
     REQUIRE(post(c, "/v1/users/register", {{"email", email}, {"password", password}, {"name", "Ann"}}).status == 201);

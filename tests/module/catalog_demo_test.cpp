@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "modules/catalog/domain/demo_catalog.hpp"
+#include "modules/catalog/api/demo_catalog.hpp"
 #include "modules/catalog/domain/product_rules.hpp"
 #include "modules/catalog/domain/tags.hpp"
 

@@ -1,7 +1,6 @@
 #include "modules/search/api/search.hpp"
 
 #include <cstdlib>
-#include <filesystem>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -19,6 +18,7 @@
 #include "modules/search/domain/price_ranges.hpp"
 #include "modules/search/domain/query_text.hpp"
 #include "modules/search/index/facet_spy.hpp"
+#include "modules/search/index/index_folder.hpp"
 #include "modules/search/index/index_writer.hpp"
 #include "modules/search/index/product_document.hpp"
 #include "modules/search/index/reader_pool.hpp"
@@ -26,8 +26,6 @@
 namespace mercato::search {
 
 namespace {
-
-namespace fs = std::filesystem;
 
 // Catalog pages read per hold of the writer during a rebuild: live changes wait at most one page.
 constexpr std::size_t rebuild_page = 500;
@@ -38,33 +36,6 @@ constexpr auto commit_interval = std::chrono::milliseconds(1'000);
 // readers must move to the new revision before the writer overwrites the one they read.
 constexpr auto commit_gap = std::chrono::milliseconds(200);
 constexpr auto reindex_interval = std::chrono::minutes(10);
-
-// The folder of an index the settings leave unnamed: made at start, removed at the end.
-class IndexFolder {
-public:
-    explicit IndexFolder(const std::string& configured) : temporary_(configured.empty()) {
-        if (!temporary_) {
-            path_ = configured;
-            fs::create_directories(path_);
-            return;
-        }
-        auto pattern = (fs::temp_directory_path() / "mercato-search-XXXXXX").string();
-        if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("cannot make a temporary search index folder");
-        path_ = pattern;
-    }
-    ~IndexFolder() {
-        std::error_code ignored;
-        if (temporary_) fs::remove_all(path_, ignored);
-    }
-    IndexFolder(const IndexFolder&) = delete;
-    IndexFolder& operator=(const IndexFolder&) = delete;
-    std::string str() const { return path_.string(); }
-    bool temporary() const { return temporary_; }
-
-private:
-    bool temporary_;
-    fs::path path_;
-};
 
 // The filters as one boolean query; nullopt for none (an empty Xapian query would match nothing).
 std::optional<Xapian::Query> filter_query(const SearchQuery& q) {

@@ -1,4 +1,4 @@
-#include "modules/catalog/domain/demo_catalog.hpp"
+#include "modules/catalog/api/demo_catalog.hpp"
 
 #include <algorithm>
 #include <array>
@@ -61,7 +61,7 @@ struct Item {
 };
 
 // Adjectives and intros are per category, not per item, so each must fit every item of its category.
-struct Category {
+struct DemoCategory {
     std::string_view name;
     std::string_view sku_prefix;  // distinct per category, so a sku also tells the shelf
     std::size_t weight;           // its share of the catalog, out of the weights' sum
@@ -82,14 +82,14 @@ constexpr std::array<std::string_view, 4> closings{
     "One of our customers' favourites.",
 };
 
-std::vector<Category> build_shop() {
+std::vector<DemoCategory> build_shop() {
     const std::vector<std::string_view> outdoor_colours{"Forest Green", "Slate Grey", "Ochre", "Navy", "Black", "Rust"};
     const std::vector<std::string_view> sport_colours{"Black", "Navy", "Red", "Ocean Blue", "Lime", "Graphite"};
     const std::vector<std::string_view> scents{"Lavender", "Rose", "Neroli", "Cedarwood", "Bergamot", "Fig"};
     const std::vector<std::string_view> clothing_sizes{", S", ", M", ", L", ", XL"};
     const std::vector<std::string_view> shoe_sizes{", EU 38", ", EU 40", ", EU 42", ", EU 44", ", EU 46"};
 
-    return std::vector<Category>{
+    return std::vector<DemoCategory>{
         {"Kitchen", "KIT", 10, Layout::finish_first,
          {"Classic", "Professional", "Hand-Finished", "Everyday", "Heritage", "Compact", "Rustic", "Modern",
           "Essential", "Nordic", "Artisan", "Heavy-Duty", "Slim", "Signature", "Farmhouse"},
@@ -428,8 +428,8 @@ std::vector<Category> build_shop() {
 }
 
 // Built once, on first use.
-const std::vector<Category>& shop() {
-    static const std::vector<Category> categories = build_shop();
+const std::vector<DemoCategory>& shop() {
+    static const std::vector<DemoCategory> categories = build_shop();
     return categories;
 }
 
@@ -462,7 +462,7 @@ std::int64_t price(Rng& rng, const Item& item) {
 }
 
 // 2 to 4 distinct tags: the item's own, sometimes one of the shop-wide ones, the rest from its category.
-std::vector<std::string> tags(Rng& rng, const Category& category, const Item& item) {
+std::vector<std::string> tags(Rng& rng, const DemoCategory& category, const Item& item) {
     const std::size_t wanted = 2 + rng.below(3);
     std::vector<std::string> out{std::string(item.tag)};
     if (rng.below(10) < 3) out.emplace_back(rng.pick(shared_tags));
@@ -484,7 +484,7 @@ std::int64_t grams(const Item& item, std::size_t size_index) {
     return (exact + 5) / 10 * 10;
 }
 
-ProductDraft product(Rng& rng, const Category& category, std::size_t number) {
+ProductDraft product(Rng& rng, const DemoCategory& category, std::size_t number) {
     const Item& item = rng.pick(category.items);
     const std::string_view adjective = rng.pick(category.adjectives);
     const std::string_view finish = rng.pick(item.finishes);
