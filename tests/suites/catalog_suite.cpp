@@ -16,14 +16,12 @@
 #include <soci/soci.h>
 
 #include "kernel/bus/bus.hpp"
-#include "kernel/bus/bus_schema.hpp"
 #include "kernel/database.hpp"
 #include "kernel/metrics.hpp"
-#include "kernel/migration_source.hpp"
-#include "kernel/migrations.hpp"
 #include "kernel/problem.hpp"
 #include "modules/catalog/api/catalog.hpp"
 #include "support/problem_of.hpp"
+#include "support/module_database.hpp"
 #include "support/test_database.hpp"
 
 using mercato::test::fields_of;
@@ -46,15 +44,7 @@ using Clock = std::chrono::system_clock;
 // The catalog module on a fresh database, with a clock the test moves.
 struct Shop {
     Shop() : t(suite_database()) {
-        mercato::kernel::DatabaseOptions options;
-        options.url = t->url();
-        options.pool_size = 8;
-        db = mercato::kernel::Database::open(options, {"catalog"});
-        auto plan = mercato::kernel::bus::bus_migrations(db->backend(), db->modules());
-        for (auto& m : mercato::kernel::plan_migrations(db->backend(), mercato::kernel::embedded_migrations())) {
-            if (m.module == "catalog") plan.push_back(std::move(m));
-        }
-        mercato::kernel::Migrator(*db, std::move(plan)).apply();
+        db = mercato::test::open_module_database(*t, {"catalog"}, 8);
         bus = std::make_unique<mercato::kernel::bus::Bus>(db, metrics);
         CatalogSettings settings;
         settings.now = [this] { return Clock::time_point(std::chrono::milliseconds(clock_ms.load())); };

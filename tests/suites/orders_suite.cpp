@@ -13,16 +13,14 @@
 #include <soci/soci.h>
 
 #include "kernel/bus/bus.hpp"
-#include "kernel/bus/bus_schema.hpp"
 #include "kernel/database.hpp"
 #include "kernel/metrics.hpp"
-#include "kernel/migration_source.hpp"
-#include "kernel/migrations.hpp"
 #include "kernel/problem.hpp"
 #include "modules/catalog/api/catalog.hpp"
 #include "modules/orders/api/orders.hpp"
 #include "support/eventually.hpp"
 #include "support/problem_of.hpp"
+#include "support/module_database.hpp"
 #include "support/test_database.hpp"
 
 using mercato::test::fields_of;
@@ -44,15 +42,7 @@ using Clock = std::chrono::system_clock;
 // clock the test moves.
 struct Shop {
     explicit Shop(std::function<void()> before_store = {}) : t(suite_database()) {
-        mercato::kernel::DatabaseOptions options;
-        options.url = t->url();
-        options.pool_size = 16;
-        db = mercato::kernel::Database::open(options, {"catalog", "orders"});
-        auto plan = mercato::kernel::bus::bus_migrations(db->backend(), db->modules());
-        for (auto& m : mercato::kernel::plan_migrations(db->backend(), mercato::kernel::embedded_migrations())) {
-            if (m.module == "catalog" || m.module == "orders") plan.push_back(std::move(m));
-        }
-        mercato::kernel::Migrator(*db, std::move(plan)).apply();
+        db = mercato::test::open_module_database(*t, {"catalog", "orders"}, 16);
         mercato::kernel::bus::BusOptions bus_options;
         bus_options.poll_interval = std::chrono::milliseconds(50);
         bus = std::make_unique<mercato::kernel::bus::Bus>(db, metrics, bus_options);

@@ -14,15 +14,13 @@
 #include <vector>
 
 #include "kernel/bus/bus.hpp"
-#include "kernel/bus/bus_schema.hpp"
 #include "kernel/database.hpp"
 #include "kernel/metrics.hpp"
-#include "kernel/migration_source.hpp"
-#include "kernel/migrations.hpp"
 #include "kernel/problem.hpp"
 #include "modules/catalog/api/catalog.hpp"
 #include "modules/search/api/search.hpp"
 #include "support/eventually.hpp"
+#include "support/module_database.hpp"
 #include "support/test_database.hpp"
 #include "support/test_paths.hpp"
 
@@ -50,15 +48,7 @@ constexpr std::chrono::seconds live_change{5};
 // process, which restart() stops and starts again on the same database and index.
 struct SearchShop {
     SearchShop() : t(suite_database()) {
-        mercato::kernel::DatabaseOptions options;
-        options.url = t->url();
-        options.pool_size = 8;
-        db = mercato::kernel::Database::open(options, {"catalog"});
-        auto plan = mercato::kernel::bus::bus_migrations(db->backend(), db->modules());
-        for (auto& m : mercato::kernel::plan_migrations(db->backend(), mercato::kernel::embedded_migrations())) {
-            if (m.module == "catalog") plan.push_back(std::move(m));
-        }
-        mercato::kernel::Migrator(*db, std::move(plan)).apply();
+        db = mercato::test::open_module_database(*t, {"catalog"}, 8);
         start();
     }
     ~SearchShop() { stop(); }

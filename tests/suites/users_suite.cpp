@@ -12,14 +12,12 @@
 
 #include "kernel/auth/jwt.hpp"
 #include "kernel/bus/bus.hpp"
-#include "kernel/bus/bus_schema.hpp"
 #include "kernel/database.hpp"
 #include "kernel/metrics.hpp"
-#include "kernel/migration_source.hpp"
-#include "kernel/migrations.hpp"
 #include "kernel/problem.hpp"
 #include "modules/users/api/users.hpp"
 #include "support/problem_of.hpp"
+#include "support/module_database.hpp"
 #include "support/test_database.hpp"
 
 using mercato::test::fields_of;
@@ -40,15 +38,7 @@ constexpr const char* password = "correct horse battery";
 // The users module on a fresh database, with cheap password hashing and a clock the test moves.
 struct Shop {
     Shop() : t(suite_database()) {
-        mercato::kernel::DatabaseOptions options;
-        options.url = t->url();
-        options.pool_size = 4;
-        db = mercato::kernel::Database::open(options, {"users"});
-        auto plan = mercato::kernel::bus::bus_migrations(db->backend(), db->modules());
-        for (auto& m : mercato::kernel::plan_migrations(db->backend(), mercato::kernel::embedded_migrations())) {
-            if (m.module == "users") plan.push_back(std::move(m));
-        }
-        mercato::kernel::Migrator(*db, std::move(plan)).apply();
+        db = mercato::test::open_module_database(*t, {"users"}, 4);
         bus = std::make_unique<mercato::kernel::bus::Bus>(db, metrics);
         UsersSettings settings;
         settings.password_passes = 1;
