@@ -234,15 +234,15 @@ new_checkout = "25%"
     CHECK(notify.notifications.language == "de");
     CHECK(notify.notifications.templates_dir == "/etc/mercato/templates");
     CHECK(notify.notifications.shop_name == "Kaffeehaus");
-    CHECK(notify.smtp_host == "mail.example.com");
-    CHECK(notify.smtp_port == 465);
-    CHECK(notify.smtp_from == "Kaffeehaus <shop@example.com>");
-    CHECK(notify.smtp_username == "shop");
-    CHECK(notify.smtp_password == "hunter2-hunter2");
-    CHECK(notify.smtp_tls == "tls");
-    CHECK(notify.smtp_timeout == 5000ms);
-    CHECK(notify.webhook_urls == std::vector<std::string>{"https://hooks.example.com/mercato"});
-    CHECK(notify.webhook_secret == "notify-secret-0123456789");
+    CHECK(notify.smtp.host == "mail.example.com");
+    CHECK(notify.smtp.port == 465);
+    CHECK(notify.smtp.from == "Kaffeehaus <shop@example.com>");
+    CHECK(notify.smtp.username == "shop");
+    CHECK(notify.smtp.password == "hunter2-hunter2");
+    CHECK(notify.smtp.tls == "tls");
+    CHECK(notify.smtp.timeout_ms == 5000);
+    CHECK(notify.webhook.urls == std::vector<std::string>{"https://hooks.example.com/mercato"});
+    CHECK(notify.webhook.secret == "notify-secret-0123456789");
     CHECK(notify.notifications.max_attempts == 4);
     CHECK(notify.notifications.backoff_initial == 500ms);
     CHECK(notify.notifications.backoff_max == 60000ms);
@@ -413,8 +413,8 @@ TEST_CASE("MERCATO_SMTP_PASSWORD and MERCATO_NOTIFICATIONS_WEBHOOK_SECRET keep n
     apply_environment(cfg, fake_env({{"MERCATO_SMTP_PASSWORD", "from-env"},
                                      {"MERCATO_NOTIFICATIONS_WEBHOOK_SECRET", "notify-secret-0123456789"}}));
     const auto notify = mercato::notifications::read_notifications_settings(cfg.section("notifications"));
-    CHECK(notify.smtp_password == "from-env");
-    CHECK(notify.webhook_secret == "notify-secret-0123456789");
+    CHECK(notify.smtp.password == "from-env");
+    CHECK(notify.webhook.secret == "notify-secret-0123456789");
 }
 
 TEST_CASE("an empty environment variable counts as unset") {

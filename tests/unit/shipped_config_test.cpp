@@ -75,12 +75,12 @@ TEST_CASE("the shipped config/mercato.toml states exactly the defaults of every 
     CHECK(notify.notifications.language == notify_defaults.notifications.language);
     CHECK(notify.notifications.templates_dir == notify_defaults.notifications.templates_dir);
     CHECK(notify.notifications.shop_name == notify_defaults.notifications.shop_name);
-    CHECK(notify.smtp_host == notify_defaults.smtp_host);
-    CHECK(notify.smtp_port == notify_defaults.smtp_port);
-    CHECK(notify.smtp_from == notify_defaults.smtp_from);
-    CHECK(notify.smtp_tls == notify_defaults.smtp_tls);
-    CHECK(notify.smtp_timeout == notify_defaults.smtp_timeout);
-    CHECK(notify.webhook_urls == notify_defaults.webhook_urls);
+    CHECK(notify.smtp.host == notify_defaults.smtp.host);
+    CHECK(notify.smtp.port == notify_defaults.smtp.port);
+    CHECK(notify.smtp.from == notify_defaults.smtp.from);
+    CHECK(notify.smtp.tls == notify_defaults.smtp.tls);
+    CHECK(notify.smtp.timeout_ms == notify_defaults.smtp.timeout_ms);
+    CHECK(notify.webhook.urls == notify_defaults.webhook.urls);
     CHECK(notify.notifications.max_attempts == notify_defaults.notifications.max_attempts);
     CHECK(notify.notifications.backoff_initial == notify_defaults.notifications.backoff_initial);
     CHECK(notify.notifications.backoff_max == notify_defaults.notifications.backoff_max);

@@ -12,27 +12,14 @@ namespace {
 
 std::vector<std::unique_ptr<Channel>> channels_of(const NotificationsModuleSettings& settings) {
     std::vector<std::unique_ptr<Channel>> channels;
-    if (settings.smtp_host.empty()) {
+    if (settings.smtp.host.empty()) {
         channels.push_back(std::make_unique<LogChannel>("email", "no SMTP server is configured"));
     } else {
-        SmtpSettings smtp;
-        smtp.host = settings.smtp_host;
-        smtp.port = settings.smtp_port;
-        smtp.from = settings.smtp_from;
-        smtp.username = settings.smtp_username;
-        smtp.password = settings.smtp_password;
-        smtp.tls = settings.smtp_tls;
-        smtp.timeout_ms = static_cast<int>(settings.smtp_timeout.count());
-        channels.push_back(std::make_unique<SmtpChannel>(smtp));
+        channels.push_back(std::make_unique<SmtpChannel>(settings.smtp));
     }
     channels.push_back(std::make_unique<LogChannel>("sms", "no sms provider is configured"));
     channels.push_back(std::make_unique<LogChannel>("push", "no push provider is configured"));
-    if (!settings.webhook_urls.empty()) {
-        WebhookSettings webhook;
-        webhook.urls = settings.webhook_urls;
-        webhook.secret = settings.webhook_secret;
-        channels.push_back(std::make_unique<WebhookChannel>(webhook));
-    }
+    if (!settings.webhook.urls.empty()) channels.push_back(std::make_unique<WebhookChannel>(settings.webhook));
     return channels;
 }
 

@@ -2,11 +2,8 @@
 // facade's settings and the channels messages go out by.
 #pragma once
 
-#include <chrono>
-#include <string>
-#include <vector>
-
 #include "kernel/settings_section.hpp"
+#include "modules/notifications/channel_settings.hpp"
 #include "modules/notifications/api/notifications.hpp"
 
 namespace mercato::notifications {
@@ -14,17 +11,16 @@ namespace mercato::notifications {
 struct NotificationsModuleSettings {
     // The templates' language and folder, the shop's name in messages, and how failed deliveries are retried.
     NotificationsSettings notifications;
-    // The SMTP server; no host: emails are written to the log instead.
-    std::string smtp_host;
-    int smtp_port = 587;
-    std::string smtp_from;
-    std::string smtp_username;
-    std::string smtp_password;
-    std::string smtp_tls = "starttls";  // off | starttls | tls
-    std::chrono::milliseconds smtp_timeout{10'000};
+    // The SMTP server (smtp_* keys): no host, and emails are written to the log instead; the
+    // submission port unless another is named.
+    SmtpSettings smtp = [] {
+        SmtpSettings unset;
+        unset.host.clear();
+        unset.port = 587;
+        return unset;
+    }();
     // The shop's webhook endpoints and the secret that signs what is posted to them; no endpoints: no webhook channel.
-    std::vector<std::string> webhook_urls;
-    std::string webhook_secret;
+    WebhookSettings webhook;
 };
 
 // Reads language, templates_dir, shop_name, smtp_* (smtp_password replaced by MERCATO_SMTP_PASSWORD),

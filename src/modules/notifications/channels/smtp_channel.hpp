@@ -5,19 +5,10 @@
 #include <chrono>
 #include <string>
 
+#include "modules/notifications/channel_settings.hpp"
 #include "modules/notifications/channels/channel.hpp"
 
 namespace mercato::notifications {
-
-struct SmtpSettings {
-    std::string host = "127.0.0.1";
-    int port = 25;
-    std::string from;             // "Mercato Shop <shop@example.com>" or a bare address
-    std::string username;         // "" for no AUTH
-    std::string password;
-    std::string tls = "starttls";  // "off" (plain, for a local relay), "starttls" (upgrade, required), "tls" (smtps:// implicit TLS)
-    int timeout_ms = 10000;
-};
 
 // The RFC 5322 message SmtpChannel sends, CRLF line ends, bodies UTF-8 in base64; `now` is its Date.
 // Throws std::invalid_argument when the recipient, sender, subject or id holds a CR or LF (a header

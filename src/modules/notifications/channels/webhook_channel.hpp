@@ -5,15 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "modules/notifications/channel_settings.hpp"
 #include "modules/notifications/channels/channel.hpp"
 
 namespace mercato::notifications {
-
-struct WebhookSettings {
-    std::vector<std::string> urls;  // http:// or https:// endpoints
-    std::string secret;             // signs every delivery
-    int timeout_ms = 10000;
-};
 
 class WebhookChannel final : public Channel {
 public:
