@@ -20,6 +20,7 @@
 #include "kernel/group_commit.hpp"
 #include "kernel/logging.hpp"
 #include "kernel/problem.hpp"
+#include "kernel/sqlite_statement_cache.hpp"
 #include "kernel/transaction_hooks.hpp"
 
 namespace mercato::kernel {
@@ -192,6 +193,7 @@ std::shared_ptr<Database> Database::open(const DatabaseOptions& options, std::ve
         impl->shared_pool = std::make_unique<ConnectionPool>([self] { return self->open_postgresql(); }, std::move(checks),
                                                              options.pool_size, options.acquire_timeout);
     } else {
+        sqlite_statement_cache::install();
         std::error_code ec;
         std::filesystem::create_directories(impl->url.sqlite_dir, ec);
         if (ec) {
