@@ -19,6 +19,7 @@
 #include "kernel/connection_pool.hpp"
 #include "kernel/group_commit.hpp"
 #include "kernel/logging.hpp"
+#include "kernel/pg_statement_cache.hpp"
 #include "kernel/problem.hpp"
 #include "kernel/sqlite_statement_cache.hpp"
 #include "kernel/transaction_hooks.hpp"
@@ -179,6 +180,7 @@ std::shared_ptr<Database> Database::open(const DatabaseOptions& options, std::ve
     impl->modules = std::move(modules);
     Impl* self = impl.get();
     if (impl->url.backend == Backend::postgresql) {
+        pg_statement_cache::install();
         ConnectionPool::Checks checks{
             [](soci::session& s) { return PQstatus(pg_handle(s)) == CONNECTION_OK && PQtransactionStatus(pg_handle(s)) == PQTRANS_IDLE; },
             [](soci::session& s) {
