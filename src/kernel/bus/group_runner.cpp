@@ -1,6 +1,8 @@
 #include "kernel/bus/group_runner.hpp"
 
 #include <algorithm>
+#include <map>
+#include <mutex>
 #include <random>
 
 #include <fmt/format.h>
@@ -32,11 +34,22 @@ double jitter() {
     return std::uniform_real_distribution<double>(0.5, 1.0)(rng);
 }
 
+// One per source log: this process's groups take turns numbering it.
+std::mutex& sequencer_turn(const std::string& source) {
+    static std::mutex registry;
+    static std::map<std::string, std::mutex, std::less<>> turns;
+    std::lock_guard lock(registry);
+    return turns[source];
+}
+
 // PostgreSQL: numbers what has committed in the source log since the last look, so it can be read
-// in order. A read first keeps an idle group from queueing on the log's head row.
+// in order. A read first keeps an idle group from queueing on the log's head row. The groups of a
+// source wake together when it publishes: they take turns here rather than on the head row, where
+// each would hold a pooled connection while it waits and then find nothing left to number.
 void sequence(Database& db, const std::string& source, std::size_t limit) {
     if (db.backend() != Backend::postgresql) return;
     auto log = db.module(source);
+    std::lock_guard turn(sequencer_turn(source));
     if (log.read([&](soci::session& s) { return has_unsequenced(s, source); })) {
         log.write([&](soci::session& s) { sequence_events(s, source, limit); });
     }

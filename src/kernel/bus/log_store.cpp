@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <soci/soci.h>
 
+#include "kernel/sql_query.hpp"
 #include "kernel/sql_values.hpp"
 
 namespace mercato::kernel::bus {
@@ -67,17 +68,14 @@ void append_events(soci::session& session, Backend backend, const std::string& m
 
 std::vector<Envelope> read_events(soci::session& session, Backend backend, const std::string& module,
                                   std::int64_t after, std::size_t limit) {
-    const long long from = after;
-    const long long count = static_cast<long long>(limit);
-    const std::string sql = backend == Backend::postgresql
+    SqlQuery query(backend == Backend::postgresql
         ? fmt::format("SELECT f.log_offset, o.id, o.topic, o.event_key, o.occurred_at, o.version, o.payload, o.traceparent "
-                      "FROM {0}.outbox_offsets f JOIN {0}.outbox o ON o.seq = f.seq "
-                      "WHERE f.log_offset > :after ORDER BY f.log_offset LIMIT :limit", module)
-        : fmt::format("SELECT log_offset, {} FROM {}.outbox WHERE log_offset > :after ORDER BY log_offset LIMIT :limit",
-                      envelope_columns, module);
-    soci::rowset<soci::row> rows = (session.prepare << sql, soci::use(from), soci::use(count));
+                      "FROM {0}.outbox_offsets f JOIN {0}.outbox o ON o.seq = f.seq WHERE f.log_offset > ", module)
+        : fmt::format("SELECT log_offset, {} FROM {}.outbox WHERE log_offset > ", envelope_columns, module));
+    query.value(after).sql(backend == Backend::postgresql ? " ORDER BY f.log_offset LIMIT " : " ORDER BY log_offset LIMIT ");
+    query.value(static_cast<std::int64_t>(limit));
     std::vector<Envelope> out;
-    for (const auto& row : rows) out.push_back(envelope_from_row(row, 0));
+    query.each_row(session, [&out](const soci::row& row) { out.push_back(envelope_from_row(row, 0)); });
     return out;
 }
 
@@ -121,16 +119,15 @@ std::int64_t unsequenced_count(soci::session& session, Backend backend, const st
 std::size_t sequence_events(soci::session& session, const std::string& module, std::size_t limit) {
     long long next = 0;
     session << fmt::format("SELECT next_offset FROM {}.outbox_head WHERE only_row = 1 FOR UPDATE", module), soci::into(next);
-    // A fresh statement after the row lock sees every event the previous sequencer numbered. The
+    // A statement run after the row lock sees every event the previous sequencer numbered. The
     // cast keeps PostgreSQL from typing the parameter as a 32-bit integer.
-    const long long count_limit = static_cast<long long>(limit);
-    soci::statement numbering = (session.prepare << fmt::format(
-        "WITH moved AS (DELETE FROM {0}.outbox_unsequenced WHERE seq IN "
-        "(SELECT seq FROM {0}.outbox_unsequenced ORDER BY seq LIMIT :limit) RETURNING seq) "
-        "INSERT INTO {0}.outbox_offsets (log_offset, seq) "
-        "SELECT CAST(:base AS BIGINT) - 1 + row_number() OVER (ORDER BY seq), seq FROM moved",
-        module), soci::use(count_limit), soci::use(next));
-    const long long numbered = static_cast<long long>(affected(numbering));
+    SqlQuery numbering(fmt::format("WITH moved AS (DELETE FROM {0}.outbox_unsequenced WHERE seq IN "
+                                   "(SELECT seq FROM {0}.outbox_unsequenced ORDER BY seq LIMIT ", module));
+    numbering.value(static_cast<std::int64_t>(limit))
+        .sql(fmt::format(") RETURNING seq) INSERT INTO {}.outbox_offsets (log_offset, seq) SELECT CAST(", module))
+        .value(static_cast<std::int64_t>(next))
+        .sql(" AS BIGINT) - 1 + row_number() OVER (ORDER BY seq), seq FROM moved");
+    const long long numbered = static_cast<long long>(numbering.execute(session));
     if (numbered > 0) {
         const long long after = next + numbered;
         session << fmt::format("UPDATE {}.outbox_head SET next_offset = :n WHERE only_row = 1", module), soci::use(after);
