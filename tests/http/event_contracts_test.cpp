@@ -87,8 +87,8 @@ struct ContractShop : ShopServer {
     HttpClient c;
 };
 
-// Products made, changed, restocked and removed; a password reset; an order declined, paid, shipped,
-// delivered and partly returned; another cancelled, another disputed; a page view counted.
+// Products made, changed, restocked and removed; a category made; a password reset; an order declined,
+// paid, shipped, delivered and partly returned; another cancelled, another disputed; a page view counted.
 void walk(ContractShop& shop) {
     const auto& admin = shop.admin;
     const std::string boot = shop.call("POST", "/v1/products",
@@ -99,6 +99,7 @@ void walk(ContractShop& shop) {
     shop.call("PUT", "/v1/products/" + cap, {{"name", "Wool Cap"}}, admin, 200);
     shop.call("POST", "/v1/products/" + cap + "/stock-adjustments", {{"delta", 3}, {"reason", "found in the back"}}, admin, 201);
     shop.call("DELETE", "/v1/products/" + cap, json::object(), admin, 204);
+    shop.call("POST", "/v1/categories", {{"name", "Gift Cards"}}, admin, 201);
     shop.call("POST", "/v1/users/password/reset-request", {{"email", "bob@example.com"}}, {}, 202);
     shop.call("POST", "/v1/analytics/event", {{"type", "product_view"}, {"session_id", "visit-1"}, {"product_id", boot}}, shop.ann, 202);
 

@@ -20,6 +20,7 @@
 #include "kernel/metrics.hpp"
 #include "kernel/problem.hpp"
 #include "modules/catalog/api/catalog.hpp"
+#include "modules/catalog/api/events.hpp"
 #include "support/problem_of.hpp"
 #include "support/module_database.hpp"
 #include "support/test_database.hpp"
@@ -31,6 +32,7 @@ using mercato::test::suite_database;
 namespace {
 
 using mercato::catalog::Catalog;
+using mercato::catalog::CatalogChange;
 using mercato::catalog::CatalogSettings;
 using mercato::catalog::Product;
 using mercato::catalog::ProductChange;
@@ -465,12 +467,12 @@ TEST_CASE("the change listener hears of committed writes only") {
     Shop shop;
     std::mutex m;
     std::vector<std::string> heard;
-    shop.catalog->on_products_changed([&](const std::vector<std::string>& ids) {
+    shop.catalog->on_change([&](const CatalogChange& change) {
         std::lock_guard lock(m);
-        heard.insert(heard.end(), ids.begin(), ids.end());
+        if (change.product_id) heard.push_back(*change.product_id);
     });
     const Product p = shop.add("SKU-1");
-    CHECK(std::count(heard.begin(), heard.end(), p.id) == 1);  // once per product and transaction
+    CHECK(std::count(heard.begin(), heard.end(), p.id) == 1);  // once per product and reach in a transaction
     heard.clear();
     // The first product of the batch is written (and its change registered) before the second fails.
     const std::vector<ProductDraft> batch{{"SKU-2", "Two", "", 1, "EUR", 1, std::nullopt, {}},
@@ -478,6 +480,68 @@ TEST_CASE("the change listener hears of committed writes only") {
     CHECK(status_of([&] { shop.catalog->create_products(batch, "usr_admin"); }) == 409);
     CHECK(heard.empty());
     CHECK(shop.count("products") == 1);
+}
+
+TEST_CASE("the change listener says which changes reach listings: edits, reviews, removals, stock across zero, new categories") {
+    Shop shop;
+    const Product p = shop.add("SKU-1", 1000, 2);
+    std::mutex m;
+    std::vector<CatalogChange> heard;
+    shop.catalog->on_change([&](const CatalogChange& change) {
+        std::lock_guard lock(m);
+        heard.push_back(change);
+    });
+    // Whether each change heard of p reached the listings, in order; the list starts anew.
+    auto reach = [&] {
+        std::vector<bool> out;
+        for (const auto& c : heard) {
+            CHECK(c.product_id == p.id);
+            out.push_back(c.listings);
+        }
+        heard.clear();
+        return out;
+    };
+    shop.catalog->adjust_stock(p.id, -1, "breakage", "usr_clerk");  // 2 -> 1
+    CHECK(reach() == std::vector<bool>{false});
+    shop.catalog->reserve("ord_1", {{p.id, 1}});  // 1 -> 0
+    CHECK(reach() == std::vector<bool>{true});
+    shop.catalog->release("ord_1");  // 0 -> 1
+    CHECK(reach() == std::vector<bool>{true});
+    ProductChange cheaper;
+    cheaper.price = 900;
+    shop.catalog->update_product(p.id, cheaper, "usr_admin");
+    CHECK(reach() == std::vector<bool>{true});
+    shop.catalog->add_review(p.id, "usr_ann", 5, "");
+    CHECK(reach() == std::vector<bool>{true});
+    // Stock set by an edit is heard both ways: the product edited, its stock moved (1 -> 4: not across zero).
+    ProductChange restocked;
+    restocked.stock = 4;
+    shop.catalog->update_product(p.id, restocked, "usr_admin");
+    CHECK(reach() == std::vector<bool>{false, true});
+    shop.catalog->delete_product(p.id);
+    CHECK(reach() == std::vector<bool>{true});
+
+    shop.catalog->create_category("Pet Supplies", std::nullopt);
+    REQUIRE(heard.size() == 1);
+    CHECK_FALSE(heard[0].product_id.has_value());
+    CHECK(heard[0].listings);
+    CHECK(shop.events().back().first == mercato::catalog::topic_category_created);
+    CHECK(shop.events().back().second == nlohmann::json{{"slug", "pet-supplies"}, {"name", "Pet Supplies"}});
+}
+
+TEST_CASE("products are read by id in one call: unknown and deleted ones are left out") {
+    Shop shop;
+    const Product a = shop.add("A");
+    const Product b = shop.add("B");
+    const Product gone = shop.add("C");
+    shop.catalog->delete_product(gone.id);
+    auto found = shop.catalog->products_by_id({b.id, "prd_unknown", gone.id, a.id});
+    std::sort(found.begin(), found.end(), [](const Product& x, const Product& y) { return x.sku < y.sku; });
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].id == a.id);
+    CHECK(found[0].name == "Product A");
+    CHECK(found[1].id == b.id);
+    CHECK(shop.catalog->products_by_id({}).empty());
 }
 
 TEST_CASE("orders reserving the same products in opposite order all succeed, with no deadlock") {

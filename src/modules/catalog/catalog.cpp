@@ -17,6 +17,7 @@
 #include "kernel/problem.hpp"
 #include "kernel/transaction_hooks.hpp"
 #include "modules/catalog/api/events.hpp"
+#include "modules/catalog/domain/change_reach.hpp"
 #include "modules/catalog/domain/product_json.hpp"
 #include "modules/catalog/domain/product_rules.hpp"
 #include "modules/catalog/domain/tags.hpp"
@@ -97,7 +98,7 @@ struct Catalog::Impl {
     void publish_product(soci::session& s, const char* change, const Product& p) {
         const nlohmann::json payload{{"change", change}, {"product", product_json(p)}};
         bus.publish(s, {topic_product_updated, p.id, payload.dump()});
-        changed(p.id);
+        changed({p.id, true});
     }
 
     void publish_stock(soci::session& s, const std::string& product_id, std::int64_t stock, std::int64_t delta,
@@ -105,18 +106,20 @@ struct Catalog::Impl {
         nlohmann::json payload{{"product_id", product_id}, {"stock", stock}, {"delta", delta}, {"reason", reason}};
         if (!order_id.empty()) payload["order_id"] = order_id;
         bus.publish(s, {topic_stock_changed, product_id, payload.dump()});
-        changed(product_id);
+        changed({product_id, crosses_zero(stock, delta)});
     }
 
-    // Tells the listener once the transaction has committed (never for one rolled back).
-    void changed(const std::string& product_id) {
-        kernel::after_commit_once("catalog.changed:" + product_id, [this, product_id] {
-            std::function<void(const std::vector<std::string>&)> tell;
+    // Tells the listener once the transaction has committed (never for one rolled back), once per
+    // product and reach: a product whose stock moved and that was then edited is heard of both ways.
+    void changed(CatalogChange change) {
+        const auto key = fmt::format("catalog.changed:{}:{}", change.product_id.value_or(""), change.listings);
+        kernel::after_commit_once(key, [this, change = std::move(change)] {
+            std::function<void(const CatalogChange&)> tell;
             {
                 std::lock_guard lock(listener_mutex);
                 tell = listener;
             }
-            if (tell) tell({product_id});
+            if (tell) tell(change);
         });
     }
 
@@ -209,7 +212,7 @@ struct Catalog::Impl {
     kernel::bus::Bus& bus;
     CatalogSettings settings;
     std::mutex listener_mutex;
-    std::function<void(const std::vector<std::string>&)> listener;
+    std::function<void(const CatalogChange&)> listener;
 };
 
 Catalog::Catalog(std::shared_ptr<kernel::Database> db, kernel::bus::Bus& bus, CatalogSettings settings)
@@ -276,6 +279,10 @@ Page<Product> Catalog::products(const ProductQuery& query) {
     return impl_->module().read([&](soci::session& s) { return select_products(s, query); });
 }
 
+std::vector<Product> Catalog::products_by_id(const std::vector<std::string>& ids) {
+    return impl_->module().read([&](soci::session& s) { return select_products_by_id(s, ids); });
+}
+
 std::vector<Category> Catalog::categories() {
     return impl_->module().read([](soci::session& s) { return select_categories(s); });
 }
@@ -288,7 +295,13 @@ Category Catalog::create_category(const std::string& name, const std::optional<s
     if (slug && !chosen) errors.push_back({"slug", "must be lower-case letters, digits and single hyphens, at most 60"});
     else if (!slug && !chosen && errors.empty()) errors.push_back({"name", "must contain letters or digits"});
     kernel::check_fields(std::move(errors));
-    impl_->module().write([&](soci::session& s) { insert_category(s, {*chosen, name}, impl_->now()); });
+    auto& impl = *impl_;
+    impl.module().write([&](soci::session& s) {
+        insert_category(s, {*chosen, name}, impl.now());
+        // Other server copies keep the categories list too, and only the log tells them of this one.
+        impl.bus.publish(s, {topic_category_created, *chosen, nlohmann::json{{"slug", *chosen}, {"name", name}}.dump()});
+        impl.changed({std::nullopt, true});
+    });
     return {*chosen, name, 0};
 }
 
@@ -413,7 +426,7 @@ void Catalog::follow_orders(kernel::bus::Bus& bus) {
                    [this](const kernel::bus::Envelope& event, soci::session& s) { impl_->follow_order(event, s); }});
 }
 
-void Catalog::on_products_changed(std::function<void(const std::vector<std::string>&)> listener) {
+void Catalog::on_change(std::function<void(const CatalogChange&)> listener) {
     std::lock_guard lock(impl_->listener_mutex);
     impl_->listener = std::move(listener);
 }

@@ -4,6 +4,7 @@
 
 #include "kernel/bus/bus.hpp"
 #include "modules/catalog/api/events.hpp"
+#include "modules/catalog/domain/change_reach.hpp"
 #include "modules/catalog/http/product_routes.hpp"
 #include "modules/catalog/http/read_cache.hpp"
 
@@ -23,14 +24,15 @@ CatalogModule::CatalogModule(std::shared_ptr<kernel::Database> db, kernel::bus::
       sweeper_("releasing expired stock reservations", settings.sweep_interval, [this] {
           if (const auto released = catalog_.release_expired()) spdlog::info("released {} expired stock reservations", released);
       }) {
-    // This process's own writes drop their entries at commit, so a client reads its write at once...
-    catalog_.on_products_changed([this](const std::vector<std::string>& ids) {
-        for (const auto& id : ids) cache_->forget_product(id);
-    });
-    // ...and every server copy drops them when the change reaches it through the catalog's log.
+    // This process's own writes drop what they reach at commit, so a client reads its write at once...
+    catalog_.on_change([this](const CatalogChange& change) { cache_->forget(change); });
+    // ...and every server copy drops it when the change reaches it through the catalog's log. Orders move
+    // stock all day: only a move across zero drops the listings, any other the product's entry alone.
     bus.subscribe_local({"catalog.read-cache",
-                         {topic_product_updated, topic_stock_changed},
-                         [this](const kernel::bus::Envelope& event) { cache_->forget_product(event.key); },
+                         {topic_product_updated, topic_stock_changed, topic_category_created},
+                         [this](const kernel::bus::Envelope& event) {
+                             cache_->forget(change_of_event(event.topic, event.key, event.payload));
+                         },
                          [this, &bus](const std::string& source) {
                              // No history needed: start at the head, and forget what was cached before
                              // it was read (a change before the head may not have dropped it).

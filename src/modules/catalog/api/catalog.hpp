@@ -157,6 +157,15 @@ struct Reservation {
     std::vector<ReservedLine> lines;
 };
 
+// What one committed write of this process changed, as far as copies of the catalog's reads care.
+struct CatalogChange {
+    std::optional<std::string> product_id;  // the product whose own reads changed; none for a category made
+    // Whether listings may now hold other products or hold them in another order, and the categories
+    // count otherwise: a product created, deleted or edited, its stock crossing zero, a category made.
+    // A stock change that stays on one side of zero alters only the product's own reads.
+    bool listings = false;
+};
+
 struct CatalogSettings {
     std::chrono::seconds reservation_ttl{15 * 60};  // a held reservation not committed by then is released
     std::chrono::seconds sweep_interval{30};         // how often expired reservations are looked for
@@ -185,6 +194,8 @@ public:
     void delete_product(const std::string& id);
     Product product(const std::string& id);
     Page<Product> products(const ProductQuery& query);
+    // The products on sale among ids, in one read, in no particular order: unknown and deleted ones are left out.
+    std::vector<Product> products_by_id(const std::vector<std::string>& ids);
     std::vector<Category> categories();
     // Makes a category (slug from the name when none is given); 409 when the slug exists.
     Category create_category(const std::string& name, const std::optional<std::string>& slug);
@@ -216,9 +227,10 @@ public:
     // one's released, and the lines of an approved return go back on the stock.
     void follow_orders(kernel::bus::Bus& bus);
 
-    // Called after each committed write of this process with the ids of the products it changed
-    // (caches of this process drop them at once; other server copies learn it from the log).
-    void on_products_changed(std::function<void(const std::vector<std::string>& product_ids)> listener);
+    // Called after each committed write of this process with what it changed, once per product and
+    // kind of change in a transaction (caches of this process drop what it reaches at once; other
+    // server copies learn it from the log).
+    void on_change(std::function<void(const CatalogChange& change)> listener);
 
     struct Impl;
 

@@ -1,4 +1,5 @@
-// The catalog module's events: the topics of its log, keyed by product id, and what each payload holds.
+// The catalog module's events: the topics of its log, keyed by product id (a category's by its slug),
+// and what each payload holds.
 #pragma once
 
 #include "kernel/bus/event_contract.hpp"
@@ -7,6 +8,9 @@ namespace mercato::catalog {
 
 inline constexpr const char* topic_product_updated = "catalog.product-updated";
 inline constexpr const char* topic_stock_changed = "catalog.stock-changed";
+// An admin made a category with no product in it yet (one made by naming it on a product comes with
+// that product's catalog.product-updated).
+inline constexpr const char* topic_category_created = "catalog.category-created";
 
 namespace event_fields {
 
@@ -42,12 +46,17 @@ inline constexpr EventField stock_changed[] = {
     {"reason", string},  // "reserved", "released", "adjusted", "returned" or "created"
     {"order_id", string, optional},  // the order that reserved, released or returned it
 };
+inline constexpr EventField category_created[] = {
+    {"slug", string},
+    {"name", string},
+};
 
 }  // namespace event_fields
 
 inline constexpr kernel::bus::EventContract event_contracts[] = {
     {topic_product_updated, "catalog", event_fields::product_updated},
     {topic_stock_changed, "catalog", event_fields::stock_changed},
+    {topic_category_created, "catalog", event_fields::category_created},
 };
 
 }  // namespace mercato::catalog

@@ -1,6 +1,7 @@
 #include "modules/catalog/http/product_routes.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -108,6 +109,38 @@ std::string listing_key(const ProductQuery& q) {
 
 json category_json(const Category& c) { return {{"slug", c.slug}, {"name", c.name}, {"product_count", c.product_count}}; }
 
+// The product's entry as this read found it, kept unless the product changed since read_at.
+std::shared_ptr<const CachedBody> keep_product(ReadCache& cache, const Product& p, ReadCache::Stamp read_at) {
+    return cache.store_product(p.id, product_json(p).dump(), read_at);
+}
+
+// A kept listing's page, its products not kept read in one query (and kept). nullopt when the listing
+// is not kept, when one of its products is gone, or when the listings changed while they were read:
+// the full query answers then.
+std::optional<CachedBody> page_from_kept(Catalog& catalog, ReadCache& cache, const std::string& key) {
+    auto kept = cache.page(key);
+    if (!kept) return std::nullopt;
+    if (!kept->complete()) {
+        const auto& ids = kept->listing->product_ids;
+        std::vector<std::string> missing;
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (!kept->products[i]) missing.push_back(ids[i]);
+        }
+        const auto read_at = cache.stamp();
+        std::unordered_map<std::string, std::shared_ptr<const CachedBody>> read;
+        for (const auto& p : catalog.products_by_id(missing)) read[p.id] = keep_product(cache, p, read_at);
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (kept->products[i]) continue;
+            const auto it = read.find(ids[i]);
+            if (it == read.end()) return std::nullopt;
+            kept->products[i] = it->second;
+        }
+        const auto still = cache.page(key);
+        if (!still || still->listing != kept->listing) return std::nullopt;
+    }
+    return listing_body(kept->products, kept->listing->frame);
+}
+
 }  // namespace
 
 void register_product_routes(http::Router& router, Catalog& catalog, ReadCache& cache) {
@@ -116,31 +149,38 @@ void register_product_routes(http::Router& router, Catalog& catalog, ReadCache& 
         if (!hit) return std::nullopt;
         return cached_answer(r, *hit);
     };
+    // On the I/O thread only when the listing and every product on it are kept: reading the rest blocks.
     const auto cached_listing = [&cache](const Request& r) -> std::optional<Response> {
-        std::shared_ptr<const CachedBody> hit;
+        std::optional<KeptPage> kept;
         try {
-            hit = cache.listing(listing_key(product_query(r)));
+            kept = cache.page(listing_key(product_query(r)));
         } catch (const Problem&) {
             return std::nullopt;  // the handler answers a bad query with its problem
         }
-        if (!hit) return std::nullopt;
-        return cached_answer(r, *hit);
+        if (!kept || !kept->complete()) return std::nullopt;
+        return cached_answer(r, listing_body(kept->products, kept->listing->frame));
     };
     router.add("GET", "/v1/products", [&catalog, &cache](Request& r) {
         const auto query = product_query(r);
-        const auto generation = cache.generation();
+        const auto key = listing_key(query);
+        if (const auto kept = page_from_kept(catalog, cache, key)) return cached_answer(r, *kept);
+        const auto read_at = cache.stamp();
         const auto page = catalog.products(query);
-        json items = json::array();
-        for (const auto& p : page.items) items.push_back(product_json(p));
-        return cached_answer(r, *cache.store_listing(listing_key(query), http::page_json(std::move(items), page.next_cursor).dump(),
-                                                     generation));
+        CachedListing listing{{}, page_frame(page.next_cursor)};
+        std::vector<std::shared_ptr<const CachedBody>> items;
+        for (const auto& p : page.items) {
+            listing.product_ids.push_back(p.id);
+            items.push_back(keep_product(cache, p, read_at));
+        }
+        const auto answer = listing_body(items, listing.frame);
+        cache.store_listing(key, std::move(listing), read_at);
+        return cached_answer(r, answer);
     }, {http::RouteClass::read, http::Execution::worker, cached_listing});
 
     router.add("GET", "/v1/products/{id}", [&catalog, &cache](Request& r) {
         const std::string id(r.path_param("id"));
-        const auto generation = cache.generation();
-        const auto product = catalog.product(id);
-        return cached_answer(r, *cache.store_product(id, product_json(product).dump(), generation));
+        const auto read_at = cache.stamp();
+        return cached_answer(r, *keep_product(cache, catalog.product(id), read_at));
     }, {http::RouteClass::read, http::Execution::worker, cached_product});
 
     router.add("POST", "/v1/products", [&catalog](Request& r) {
@@ -160,12 +200,18 @@ void register_product_routes(http::Router& router, Catalog& catalog, ReadCache& 
         return Response::no_content();
     });
 
-    // Not cached: an admin's new category changes no product, so no event would drop a cached list.
-    router.add("GET", "/v1/categories", [&catalog](Request&) {
+    const auto cached_categories = [&cache](const Request& r) -> std::optional<Response> {
+        const auto hit = cache.categories();
+        if (!hit) return std::nullopt;
+        return cached_answer(r, *hit);
+    };
+    router.add("GET", "/v1/categories", [&catalog, &cache](Request& r) {
+        const auto read_at = cache.stamp();
         json items = json::array();
         for (const auto& c : catalog.categories()) items.push_back(category_json(c));
-        return Response::json(200, {{"items", std::move(items)}});
-    });
+        const json list{{"items", std::move(items)}};
+        return cached_answer(r, *cache.store_categories(list.dump(-1, ' ', false, json::error_handler_t::replace), read_at));
+    }, {http::RouteClass::read, http::Execution::worker, cached_categories});
 
     router.add("POST", "/v1/categories", [&catalog](Request& r) {
         http::require_role(r, "admin");

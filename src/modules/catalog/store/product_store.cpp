@@ -184,6 +184,16 @@ Page<Product> select_products(soci::session& session, const ProductQuery& q) {
     return page;
 }
 
+std::vector<Product> select_products_by_id(soci::session& session, const std::vector<std::string>& ids) {
+    if (ids.empty()) return {};  // "IN ()" is no SQL
+    kernel::SqlQuery query(std::string("SELECT ") + product_columns + " FROM catalog.products p WHERE p.deleted_at IS NULL AND p.id IN (");
+    for (std::size_t i = 0; i < ids.size(); ++i) query.sql(i == 0 ? "" : ", ").value(ids[i]);
+    query.sql(")");
+    std::vector<Product> out;
+    query.each_row(session, [&](const soci::row& r) { out.push_back(product_from_row(r)); });
+    return out;
+}
+
 std::optional<CategoryRow> find_category(soci::session& session, const std::string& slug) {
     soci::rowset<soci::row> rows = (session.prepare << "SELECT slug, name FROM catalog.categories WHERE slug = :s", soci::use(slug));
     for (const auto& r : rows) return CategoryRow{r.get<std::string>(0), r.get<std::string>(1)};

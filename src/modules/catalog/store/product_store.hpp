@@ -29,6 +29,8 @@ void hard_delete_product(soci::session& session, const std::string& id);
 // One page in the query's order; the cursor is opaque to callers. Problem 422 for a cursor that is
 // not one of ours or belongs to another sort.
 Page<Product> select_products(soci::session& session, const ProductQuery& query);
+// The products on sale among ids, in one statement, in no particular order.
+std::vector<Product> select_products_by_id(soci::session& session, const std::vector<std::string>& ids);
 
 struct CategoryRow {
     std::string slug;
