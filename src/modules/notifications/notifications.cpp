@@ -34,6 +34,10 @@ constexpr std::size_t max_body_length = 10'000;
 // How long one sender holds a message it is sending before another copy may try it: longer than
 // any channel's timeout.
 constexpr std::chrono::minutes send_lease{5};
+// A sender leases a whole batch at once, so the lease must outlast the batch's last send: it starts
+// sends only this long after leasing, holds the batch send_lease past that, and hands back what it
+// did not start.
+constexpr std::chrono::minutes batch_send_window{1};
 constexpr const char* adhoc_kind = "message";
 
 }  // namespace
@@ -108,21 +112,38 @@ struct Notifications::Impl {
         queued(any);
     }
 
-    // Sends one leased message and records how it went.
-    void deliver(const std::string& id) {
-        const auto t = settings.now();
-        auto o = module().write([&](soci::session& s) -> std::optional<Outgoing> {
-            if (!lease_notification(s, id, stamp(t), stamp(t + send_lease))) return std::nullopt;
-            return find_notification(s, id);
+    // Leases a batch of due messages, sends them, and records how each went: two commits a batch.
+    // A sender that dies before recording leaves its messages leased until the lease runs out, and
+    // then they are sent again. Returns how many were leased.
+    std::size_t deliver_batch() {
+        const auto leased_at = settings.now();
+        const auto lease_until = stamp(leased_at + batch_send_window + send_lease);
+        auto batch = module().write(
+            [&](soci::session& s) { return lease_due_notifications(s, stamp(leased_at), lease_until, dispatch_batch); });
+        if (batch.empty()) return 0;
+        std::size_t tried = 0;
+        for (; tried < batch.size() && settings.now() < leased_at + batch_send_window; ++tried) attempt(batch[tried]);
+        module().write([&](soci::session& s) {
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                if (i < tried) {
+                    record(s, batch[i]);
+                } else {
+                    release_notification(s, batch[i].notification.id, lease_until, now());
+                }
+            }
         });
-        if (!o) return;
-        Notification& n = o->notification;
+        return batch.size();
+    }
+
+    // Sends a leased message and sets what came of it: its status, attempts, error and next attempt.
+    void attempt(Outgoing& o) {
+        Notification& n = o.notification;
         std::string error;
         bool hopeless = false;  // the message itself is refused (a malformed address): no retry helps
         try {
             Channel* c = channel(n.channel);
             if (c == nullptr) throw std::runtime_error("the " + n.channel + " channel is not configured");
-            c->send({n.id, n.kind, o->recipient, n.subject, o->body_text, o->body_html, o->payload});
+            c->send({n.id, n.kind, o.recipient, n.subject, o.body_text, o.body_html, o.payload});
         } catch (const std::invalid_argument& ex) {
             error = ex.what();
             hopeless = true;
@@ -139,16 +160,18 @@ struct Notifications::Impl {
             n.status = status_failed;
             spdlog::warn("notifications: {} {} to user {} failed after {} attempts: {}", n.channel, n.kind, n.user_id, n.attempts, error);
         } else {
-            o->next_attempt_at = stamp(after + backoff(n.attempts));
+            o.next_attempt_at = stamp(after + backoff(n.attempts));
         }
-        module().write([&](soci::session& s) {
-            record_attempt(s, *o);
-            if (n.status == status_sent) {
-                json payload{{"notification_id", n.id}, {"user_id", n.user_id}, {"channel", n.channel}, {"kind", n.kind}};
-                if (n.order_id) payload["order_id"] = *n.order_id;
-                bus.publish(s, {topic_sent, n.user_id, payload.dump()});
-            }
-        });
+    }
+
+    // Stores an attempt, and tells the bus of a message sent.
+    void record(soci::session& s, const Outgoing& o) {
+        const Notification& n = o.notification;
+        record_attempt(s, o);
+        if (n.status != status_sent) return;
+        json payload{{"notification_id", n.id}, {"user_id", n.user_id}, {"channel", n.channel}, {"kind", n.kind}};
+        if (n.order_id) payload["order_id"] = *n.order_id;
+        bus.publish(s, {topic_sent, n.user_id, payload.dump()});
     }
 
     // Doubling from backoff_initial after each failed attempt, at most backoff_max.
@@ -229,12 +252,7 @@ void Notifications::follow_events(kernel::bus::Bus& bus) {
                    [this](const kernel::bus::Envelope& e, soci::session& s) { impl_->on_event(s, e); }});
 }
 
-std::size_t Notifications::deliver_due() {
-    auto& impl = *impl_;
-    const auto due = impl.module().read([&](soci::session& s) { return due_notifications(s, impl.now(), dispatch_batch); });
-    for (const auto& id : due) impl.deliver(id);
-    return due.size();
-}
+std::size_t Notifications::deliver_due() { return impl_->deliver_batch(); }
 
 void Notifications::when_queued(std::function<void()> wake) { impl_->wake = std::move(wake); }
 

@@ -93,8 +93,9 @@ public:
 
     // Subscribes to the events that notify customers, of the modules this process serves. Call before the bus starts.
     void follow_events(kernel::bus::Bus& bus);
-    // Sends the messages that are due, each at most once at a time across server copies; a failure
-    // is retried with backoff until max_attempts, then the message is failed. Returns how many were tried.
+    // Sends a batch of the messages that are due, each at most once at a time across server copies; a
+    // failure is retried with backoff until max_attempts, then the message is failed. Returns how
+    // many messages it took (0 when none was due).
     std::size_t deliver_due();
     // Called once a transaction that queued messages has committed, so the dispatcher sends them now.
     void when_queued(std::function<void()> wake);

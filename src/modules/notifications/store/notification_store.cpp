@@ -1,5 +1,7 @@
 #include "modules/notifications/store/notification_store.hpp"
 
+#include <algorithm>
+
 #include <soci/soci.h>
 
 #include "kernel/newest_first.hpp"
@@ -13,8 +15,8 @@ namespace {
 using kernel::SqlQuery;
 
 constexpr const char* columns =
-    "SELECT id, user_id, channel, kind, subject, status, order_id, attempts, last_error, created_at, updated_at, recipient, "
-    "body_text, body_html, payload, source_event_id, sensitive, next_attempt_at FROM notifications.notifications WHERE ";
+    "id, user_id, channel, kind, subject, status, order_id, attempts, last_error, created_at, updated_at, recipient, "
+    "body_text, body_html, payload, source_event_id, sensitive, next_attempt_at";
 constexpr char cursor_mark = 'n';
 
 std::optional<std::string> nullable(const soci::row& r, std::size_t i) {
@@ -53,26 +55,26 @@ bool insert_notification(soci::session& session, const Outgoing& o) {
     return insert.execute(session) == 1;
 }
 
-std::optional<Outgoing> find_notification(soci::session& session, const std::string& id) {
-    SqlQuery query(columns);
-    query.sql("id = ").value(id);
-    std::optional<Outgoing> out;
-    query.each_row(session, [&](const soci::row& r) { out = from_row(r); });
-    return out;
-}
-
-std::vector<std::string> due_notifications(soci::session& session, const std::string& now, std::size_t limit) {
-    SqlQuery query("SELECT id FROM notifications.notifications WHERE status = 'queued' AND next_attempt_at <= ");
-    query.value(now).sql(" ORDER BY next_attempt_at LIMIT ").value(static_cast<std::int64_t>(limit));
-    std::vector<std::string> out;
-    query.each_row(session, [&](const soci::row& r) { out.push_back(r.get<std::string>(0)); });
-    return out;
-}
-
-bool lease_notification(soci::session& session, const std::string& id, const std::string& now, const std::string& lease_until) {
+std::vector<Outgoing> lease_due_notifications(soci::session& session, const std::string& now, const std::string& lease_until,
+                                              std::size_t limit) {
+    // One statement of one text whatever the batch. The outer conditions repeat the subquery's: on
+    // PostgreSQL, a copy whose subquery picked a row another copy leased meanwhile waits for that
+    // copy's commit, then checks them against the row as leased and leaves it.
     SqlQuery update("UPDATE notifications.notifications SET next_attempt_at = ");
-    update.value(lease_until).sql(" WHERE id = ").value(id).sql(" AND status = 'queued' AND next_attempt_at <= ").value(now);
-    return update.execute(session) == 1;
+    update.value(lease_until).sql(" WHERE id IN (SELECT id FROM notifications.notifications WHERE status = 'queued' AND next_attempt_at <= ");
+    update.value(now).sql(" ORDER BY next_attempt_at LIMIT ").value(static_cast<std::int64_t>(limit));
+    update.sql(") AND status = 'queued' AND next_attempt_at <= ").value(now).sql(" RETURNING ").sql(columns);
+    std::vector<Outgoing> out;
+    update.each_row(session, [&](const soci::row& r) { out.push_back(from_row(r)); });
+    // RETURNING keeps no order.
+    std::ranges::stable_sort(out, {}, [](const Outgoing& o) { return o.notification.created_at; });
+    return out;
+}
+
+void release_notification(soci::session& session, const std::string& id, const std::string& lease_until, const std::string& now) {
+    SqlQuery update("UPDATE notifications.notifications SET next_attempt_at = ");
+    update.value(now).sql(" WHERE id = ").value(id).sql(" AND status = 'queued' AND next_attempt_at = ").value(lease_until);
+    update.execute(session);
 }
 
 void record_attempt(soci::session& session, const Outgoing& o) {
@@ -88,8 +90,8 @@ void record_attempt(soci::session& session, const Outgoing& o) {
 
 kernel::Page<Notification> select_notifications(soci::session& session, const std::optional<std::string>& user_id, std::size_t limit,
                                       const std::string& cursor) {
-    SqlQuery query(columns);
-    query.sql("1 = 1");
+    SqlQuery query("SELECT ");
+    query.sql(columns).sql(" FROM notifications.notifications WHERE 1 = 1");
     if (user_id) query.sql(" AND user_id = ").value(*user_id);
     kernel::newest_first(query, cursor, cursor_mark, limit);
     kernel::Page<Notification> page;

@@ -27,12 +27,14 @@ struct Outgoing {
 
 // False when the event had a message on this channel already (a redelivery).
 bool insert_notification(soci::session& session, const Outgoing& message);
-std::optional<Outgoing> find_notification(soci::session& session, const std::string& id);
-// Queued messages due at now, oldest first.
-std::vector<std::string> due_notifications(soci::session& session, const std::string& now, std::size_t limit);
-// Takes a due message for one sender by moving its next attempt to lease_until; false if another
-// sender took it first (or it is no longer due).
-bool lease_notification(soci::session& session, const std::string& id, const std::string& now, const std::string& lease_until);
+// Takes up to limit queued messages due at now (the longest due first) for one sender by moving their
+// next attempt to lease_until, and returns them in the order they were queued. A message another
+// sender holds is not due, so no two senders take the same one.
+std::vector<Outgoing> lease_due_notifications(soci::session& session, const std::string& now, const std::string& lease_until,
+                                              std::size_t limit);
+// Hands back a message leased until lease_until and not tried: due again at now. Nothing changes if
+// the lease is no longer this sender's.
+void release_notification(soci::session& session, const std::string& id, const std::string& lease_until, const std::string& now);
 // Records an attempt: its status, error and next attempt; a sensitive message's bodies are emptied once it is done.
 void record_attempt(soci::session& session, const Outgoing& message);
 // Newest first; all users' when user_id is nullopt. Problem 422 for a foreign cursor.
