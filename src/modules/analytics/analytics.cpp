@@ -1,7 +1,6 @@
 #include "modules/analytics/api/analytics.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -18,6 +17,7 @@
 #include "modules/analytics/ingest/event_batcher.hpp"
 #include "modules/analytics/store/event_store.hpp"
 #include "modules/analytics/store/rollup_store.hpp"
+#include "modules/analytics/store/rollup_totals.hpp"
 #include "modules/orders/api/events.hpp"
 #include "modules/payments/api/events.hpp"
 #include "modules/shipping/api/events.hpp"
@@ -88,18 +88,12 @@ struct Analytics::Impl {
     kernel::ModuleDb module() const { return db->module("analytics"); }
 
     void write_batch(const std::vector<StoredEvent>& events) {
-        std::map<std::pair<std::string, std::string>, std::int64_t> steps;  // (day, step) -> count
-        std::map<std::array<std::string, 4>, std::int64_t> split;          // (day, step, flag, answer) -> count
-        for (const auto& e : events) {
-            const auto step = funnel_step(e.type);
-            if (!step) continue;
-            ++steps[{e.day, *step}];
-            for (const auto& [flag, answer] : e.features) ++split[{e.day, *step, flag, answer}];
-        }
         module().write([&](soci::session& s) {
             insert_events(s, events);
-            for (const auto& [key, count] : steps) add_funnel(s, key.first, key.second, count);
-            for (const auto& [key, count] : split) add_funnel_variant(s, key[0], key[1], key[2], key[3], count);
+            auto& totals = RollupTotals::of_transaction();
+            for (const auto& e : events) {
+                if (const auto step = funnel_step(e.type)) totals.add_step(e.day, *step, e.features);
+            }
         });
     }
 
@@ -109,11 +103,6 @@ struct Analytics::Impl {
         FeatureAnswers answers;
         for (const auto flag : features.flags()) answers.emplace_back(flag, features.enabled(flag, user_id) ? "on" : "off");
         return answers;
-    }
-
-    void count_step(soci::session& s, const std::string& day, const std::string& step, const FeatureAnswers& answers) {
-        add_funnel(s, day, step, 1);
-        for (const auto& [flag, answer] : answers) add_funnel_variant(s, day, step, flag, answer, 1);
     }
 
     void on_business(soci::session& s, const kernel::bus::Envelope& e) {
@@ -132,12 +121,13 @@ struct Analytics::Impl {
                                       line.at("quantity").get<std::int64_t>(), line.at("unit_price").get<std::int64_t>()});
             }
             save_order(s, copy);
-            count_step(s, day, "orders_placed", stored.features);
+            RollupTotals::of_transaction().add_step(day, "orders_placed", stored.features);
         } else if (e.topic == payments::topic_processed && payload.value("status", "") == "succeeded") {
             paid(s, day, payload.at("order_id").get<std::string>(), payload.at("amount").get<std::int64_t>(),
                  payload.at("currency").get<std::string>());
         } else if (e.topic == payments::topic_refunded) {
-            add_sales(s, day, payload.at("currency").get<std::string>(), 0, 0, payload.at("amount").get<std::int64_t>());
+            RollupTotals::of_transaction().add_sales(day, payload.at("currency").get<std::string>(), 0, 0,
+                                                     payload.at("amount").get<std::int64_t>());
         }
     }
 
@@ -148,11 +138,12 @@ struct Analytics::Impl {
         // The orders log and the payments log are read apart: the order's news may still be on its way.
         if (!order) throw std::runtime_error("order " + order_id + " was paid before analytics heard of it; trying again");
         if (!mark_paid(s, order_id, day)) return;
-        add_sales(s, day, currency, 1, amount, 0);
-        for (const auto& l : order->items) add_product_sales(s, day, l.product_id, currency, l.name, l.quantity, l.quantity * l.unit_price);
-        count_step(s, day, "orders_paid", answers_for(order->user_id));
-        if (first_purchase(s, order->user_id, day)) add_customers(s, day, 1, 0);
-        else add_customers(s, day, 0, 1);
+        auto& totals = RollupTotals::of_transaction();
+        totals.add_sales(day, currency, 1, amount, 0);
+        for (const auto& l : order->items) totals.add_product_sales(day, l.product_id, currency, l.name, l.quantity, l.quantity * l.unit_price);
+        totals.add_step(day, "orders_paid", answers_for(order->user_id));
+        if (first_purchase(s, order->user_id, day)) totals.add_customers(day, 1, 0);
+        else totals.add_customers(day, 0, 1);
     }
 
     json sales(const DateRange& range, const std::optional<std::string>& asked) {
