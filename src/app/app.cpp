@@ -45,14 +45,15 @@ struct App::Parts {
         plan.insert(plan.end(), keys_plan.begin(), keys_plan.end());
         db = kernel::Database::open(options, modules);
         bus = std::make_unique<kernel::bus::Bus>(db, metrics, bus_options(config));
-        workers = std::make_unique<kernel::WorkerPool>(static_cast<std::size_t>(config.workers));
+        readers = std::make_unique<kernel::WorkerPool>(static_cast<std::size_t>(config.workers));
+        writers = std::make_unique<kernel::WorkerPool>(static_cast<std::size_t>(config.write_workers));
         register_pool_gauges();
         http::register_ops_routes(router, metrics, [this] {
             db->ping();
             return kernel::Migrator(*db, plan).pending();
         });
         http::register_bus_routes(router, *bus);
-        server = std::make_unique<http::Server>(config, router, *workers, metrics);
+        server = std::make_unique<http::Server>(config, router, *readers, *writers, metrics);
         // A module is built in when this build carries its schema (tests may bring other modules of their own).
         if (std::find(modules.begin(), modules.end(), "users") != modules.end()) {
             users_module = std::make_unique<mercato::users::UsersModule>(db, *bus, settings.users);
@@ -133,7 +134,12 @@ struct App::Parts {
 
     // A handler that outlived the shutdown grace still runs on a worker and reads its request from
     // the server's session: the workers finish before the server and its sessions are destroyed.
-    ~Parts() { workers->join(); }
+    ~Parts() { join_workers(); }
+
+    void join_workers() {
+        readers->join();
+        writers->join();
+    }
 
     void register_pool_gauges() {
         auto gauge = [this](const char* state, auto read) {
@@ -158,7 +164,8 @@ struct App::Parts {
     std::vector<kernel::Migration> plan;
     std::shared_ptr<kernel::Database> db;
     std::unique_ptr<kernel::bus::Bus> bus;
-    std::unique_ptr<kernel::WorkerPool> workers;
+    std::unique_ptr<kernel::WorkerPool> readers;
+    std::unique_ptr<kernel::WorkerPool> writers;
     http::Router router;
     std::unique_ptr<http::Server> server;
     std::unique_ptr<mercato::users::UsersModule> users_module;
@@ -203,7 +210,7 @@ bool App::run(bool handle_signals) {
     parts_->bus->stop();
     if (!drained) return false;
     // Handlers still on workers reference requests owned by the server's sessions: let them finish first.
-    parts_->workers->join();
+    parts_->join_workers();
     return true;
 }
 

@@ -135,8 +135,9 @@ bhttp::response<bhttp::string_body> to_beast(Response& response, unsigned versio
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Impl> {
-    Impl(const kernel::Config& config, const Router& router, kernel::WorkerPool& workers, kernel::MetricsRegistry& metrics)
-        : config(config), workers(workers), pipeline(config, router, metrics), io_threads(io_thread_count(config)),
+    Impl(const kernel::Config& config, const Router& router, kernel::WorkerPool& readers, kernel::WorkerPool& writers,
+         kernel::MetricsRegistry& metrics)
+        : config(config), readers(readers), writers(writers), pipeline(config, router, metrics), io_threads(io_thread_count(config)),
           ioc(io_threads) {}
 
     static int io_thread_count(const kernel::Config& config) {
@@ -144,7 +145,8 @@ struct Server::Impl : std::enable_shared_from_this<Impl> {
     }
 
     const kernel::Config& config;
-    kernel::WorkerPool& workers;
+    kernel::WorkerPool& readers;
+    kernel::WorkerPool& writers;
     Pipeline pipeline;
     const int io_threads;
 
@@ -282,7 +284,8 @@ asio::awaitable<Response> Server::Impl::respond(Request& request, std::string_vi
         } else if (route->execution == Execution::io_thread) {
             response = Pipeline::invoke(*route, request);
         } else {
-            response = co_await on_worker(workers, *route, request);
+            const bool reads = request.method == "GET" || request.method == "HEAD";
+            response = co_await on_worker(reads ? readers : writers, *route, request);
         }
         pipeline.after(request, response, route, std::chrono::steady_clock::now() - started);
     } catch (const std::exception& e) {
@@ -443,9 +446,9 @@ void Server::Impl::finish_if_drained() {
     keep_running.reset();
 }
 
-Server::Server(const kernel::Config& config, const Router& router, kernel::WorkerPool& workers,
+Server::Server(const kernel::Config& config, const Router& router, kernel::WorkerPool& readers, kernel::WorkerPool& writers,
                kernel::MetricsRegistry& metrics)
-    : impl_(std::make_shared<Impl>(config, router, workers, metrics)) {}
+    : impl_(std::make_shared<Impl>(config, router, readers, writers, metrics)) {}
 
 Server::~Server() {
     Impl& impl = *impl_;

@@ -18,7 +18,10 @@ class Router;
 
 class Server {
 public:
-    Server(const kernel::Config& config, const Router& router, kernel::WorkerPool& workers, kernel::MetricsRegistry& metrics);
+    // Handlers of GET and HEAD run on readers, the others on writers: a burst of writes waiting on
+    // their commits never holds the threads that reads need.
+    Server(const kernel::Config& config, const Router& router, kernel::WorkerPool& readers, kernel::WorkerPool& writers,
+           kernel::MetricsRegistry& metrics);
     ~Server();
 
     // Who a bearer token belongs to; without one, no request carries a principal.

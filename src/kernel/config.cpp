@@ -22,12 +22,13 @@ void read_database(const SettingsSection& s, Config& cfg) {
 }
 
 void read_server(const SettingsSection& s, Config& cfg) {
-    s.allow_keys({"port", "bind", "io_threads", "workers", "body_limit", "header_timeout_ms", "body_timeout_ms",
+    s.allow_keys({"port", "bind", "io_threads", "workers", "write_workers", "body_limit", "header_timeout_ms", "body_timeout_ms",
                   "idle_timeout_ms", "shutdown_grace_ms", "max_connections", "gzip_min_bytes", "trusted_proxies"});
     s.read("port", cfg.port);
     s.read("bind", cfg.bind_address);
     s.read("io_threads", cfg.io_threads);
     s.read("workers", cfg.workers);
+    s.read("write_workers", cfg.write_workers);
     s.read("body_limit", cfg.body_limit);
     s.read("header_timeout_ms", cfg.header_timeout_ms);
     s.read("body_timeout_ms", cfg.body_timeout_ms);
@@ -171,6 +172,7 @@ void validate(const Config& cfg) {
     if (cfg.port < 0 || cfg.port > 65535) throw ConfigError(fmt::format("port {} is out of range", cfg.port));
     if (cfg.db_pool_size == 0) throw ConfigError("database.pool_size must be at least 1");
     if (cfg.workers < 1) throw ConfigError("server.workers must be at least 1");
+    if (cfg.write_workers < 1) throw ConfigError("server.write_workers must be at least 1");
     if (cfg.body_limit == 0) throw ConfigError("server.body_limit must be at least 1 byte");
     if (cfg.max_connections == 0) throw ConfigError("server.max_connections must be at least 1");
     for (const auto& [name, ms] : {std::pair{"header_timeout_ms", cfg.header_timeout_ms}, std::pair{"body_timeout_ms", cfg.body_timeout_ms},

@@ -29,7 +29,8 @@ struct Config {
     int port = 8080;
     std::string bind_address = "127.0.0.1";
     int io_threads = 0;   // 0: one per core
-    int workers = 8;      // threads that run handlers and database calls
+    int workers = 8;        // threads that run the handlers of reads (GET, HEAD) and their database calls
+    int write_workers = 8;  // threads for requests that change data, apart so a burst of them never stalls reads
     std::size_t body_limit = 1024 * 1024;
     int header_timeout_ms = 10'000;
     int body_timeout_ms = 30'000;

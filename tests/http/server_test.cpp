@@ -51,3 +51,31 @@ TEST_CASE("with one I/O thread a slow handler does not hold up other requests") 
     held->release();
     CHECK(slow.get() == 200);
 }
+
+TEST_CASE("reads are answered while every write worker is held by a write") {
+    auto db = mercato::test::fresh_sqlite();
+    auto held = std::make_shared<HeldHandler>();
+    AppSetup setup{mercato::test::test_config(db->url()), {}, true, [held](mercato::http::Router& router) {
+                       router.add("POST", "/test/held", [held](mercato::http::Request&) {
+                           held->hold();
+                           return mercato::http::Response::json(201, {{"held", true}});
+                       });
+                       router.add("GET", "/test/read", [](mercato::http::Request&) {
+                           return mercato::http::Response::json(200, {{"read", true}});
+                       });
+                   },
+                   {}};
+    setup.config.workers = 1;
+    setup.config.write_workers = 1;
+    RunningApp app(std::move(setup));
+    HttpClient writer(app.port());
+    auto write = std::async(std::launch::async, [&] { return writer.send("POST", "/test/held", "{}").status; });
+    REQUIRE(held->arrived());
+    // The one write worker is taken: a read runs on the read worker all the same.
+    HttpClient reader(app.port());
+    CHECK(reader.get("/test/read").status == 200);
+    CHECK(reader.get("/readyz").status == 200);
+    CHECK_FALSE(held->finished());
+    held->release();
+    CHECK(write.get() == 201);
+}

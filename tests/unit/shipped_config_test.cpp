@@ -22,6 +22,7 @@ TEST_CASE("the shipped config/mercato.toml parses and states exactly the built-i
     CHECK(from_file.bind_address == defaults.bind_address);
     CHECK(from_file.io_threads == defaults.io_threads);
     CHECK(from_file.workers == defaults.workers);
+    CHECK(from_file.write_workers == defaults.write_workers);
     CHECK(from_file.body_limit == defaults.body_limit);
     CHECK(from_file.header_timeout_ms == defaults.header_timeout_ms);
     CHECK(from_file.body_timeout_ms == defaults.body_timeout_ms);
