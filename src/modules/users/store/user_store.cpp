@@ -1,7 +1,9 @@
 #include "modules/users/store/user_store.hpp"
 
+#include <fmt/format.h>
 #include <soci/soci.h>
 
+#include "kernel/sql_query.hpp"
 #include "kernel/unique_write.hpp"
 
 namespace mercato::users {
@@ -11,13 +13,21 @@ namespace {
 constexpr const char* taken_email = "an account with this email exists";
 constexpr const char* account_columns = "id, email, name, role, password_hash, created_at, updated_at";
 
-std::vector<AccountRow> read_accounts(soci::rowset<soci::row>& rows) {
+// The accounts a query finds: a one-time statement, which PostgreSQL keeps prepared for the next
+// sign-in or profile read (a rowset would prepare, run and deallocate it every time).
+std::vector<AccountRow> read_accounts(soci::session& session, const kernel::SqlQuery& query) {
     std::vector<AccountRow> out;
-    for (const auto& r : rows) {
+    query.each_row(session, [&out](const soci::row& r) {
         out.push_back({r.get<std::string>(0), r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
                        r.get<std::string>(4), r.get<std::string>(5), r.get<std::string>(6)});
-    }
+    });
     return out;
+}
+
+kernel::SqlQuery accounts_where(const char* column, const std::string& value) {
+    kernel::SqlQuery query(fmt::format("SELECT {} FROM users.accounts WHERE {} = ", account_columns, column));
+    query.value(value);
+    return query;
 }
 
 std::optional<AccountRow> first(std::vector<AccountRow> rows) {
@@ -33,20 +43,15 @@ std::optional<std::string> nullable(const soci::row& r, std::size_t column) {
 }  // namespace
 
 std::optional<AccountRow> find_account(soci::session& session, const std::string& id) {
-    soci::rowset<soci::row> rows = (session.prepare << "SELECT " << account_columns << " FROM users.accounts WHERE id = :id",
-                                    soci::use(id));
-    return first(read_accounts(rows));
+    return first(read_accounts(session, accounts_where("id", id)));
 }
 
 std::optional<AccountRow> find_account_by_email(soci::session& session, const std::string& email) {
-    soci::rowset<soci::row> rows =
-        (session.prepare << "SELECT " << account_columns << " FROM users.accounts WHERE email = :email", soci::use(email));
-    return first(read_accounts(rows));
+    return first(read_accounts(session, accounts_where("email", email)));
 }
 
 std::vector<AccountRow> all_accounts(soci::session& session) {
-    soci::rowset<soci::row> rows = (session.prepare << "SELECT " << account_columns << " FROM users.accounts ORDER BY id");
-    return read_accounts(rows);
+    return read_accounts(session, kernel::SqlQuery(fmt::format("SELECT {} FROM users.accounts ORDER BY id", account_columns)));
 }
 
 void insert_account(soci::session& session, const AccountRow& a) {
