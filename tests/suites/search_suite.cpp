@@ -260,6 +260,36 @@ TEST_CASE("a created, changed or deleted product shows in search while the serve
     CHECK(shop.search->document_count() == 5);
 }
 
+TEST_CASE("a search asked again follows a change of a product's price, category and stock, its facets included") {
+    SearchShop shop;
+    shop.stock_fixed_catalog();
+    const auto cheap_light = [&](bool in_stock) {
+        return shop.find("light", [in_stock](SearchQuery& q) {
+            q.max_price = 3000;
+            q.in_stock = in_stock;
+            q.sort = SearchSort::price;
+        });
+    };
+    const auto before = cheap_light(false);
+    CHECK(SearchShop::ids(before) == std::vector<std::string>{shop.shade});
+    CHECK(before.categories == std::map<std::string, std::int64_t>{{"lighting", 1}});
+
+    ProductChange change;
+    change.price = 1900;
+    change.category = std::optional<std::string>("furniture");
+    shop.catalog->update_product(shop.lamp, change, "usr_admin");
+    CHECK(eventually([&] { return SearchShop::ids(cheap_light(false)) == std::vector<std::string>{shop.lamp, shop.shade}; },
+                     live_change));
+    const auto after = cheap_light(false);
+    CHECK(after.total == 2);
+    CHECK(after.categories == std::map<std::string, std::int64_t>{{"furniture", 1}, {"lighting", 1}});
+    CHECK(after.prices.front().from <= 1900);
+
+    shop.catalog->adjust_stock(shop.shade, -7, "sold out", "usr_admin");
+    CHECK(eventually([&] { return SearchShop::ids(cheap_light(true)) == std::vector<std::string>{shop.lamp}; }, live_change));
+    CHECK(cheap_light(false).total == 2);  // out of stock, still found without the filter
+}
+
 TEST_CASE("an index rebuilt from the catalog ranks and counts exactly as the one kept up to date change by change") {
     SearchShop shop;
     shop.stock_fixed_catalog();

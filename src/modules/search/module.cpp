@@ -7,13 +7,13 @@ namespace mercato::search {
 
 namespace {
 
-// Rendered answers kept while the index stays unchanged: a few kilobytes each.
-constexpr std::size_t cached_answers = 5'000;
+// Rendered answers kept while the index stays unchanged (a few kilobytes each): about a thousand.
+constexpr std::size_t cached_answer_bytes = 4 << 20;
 
 }  // namespace
 
 SearchModule::SearchModule(catalog::Catalog& catalog, kernel::bus::Bus& bus, SearchSettings settings)
-    : search_(catalog, std::move(settings)), answers_(std::make_unique<AnswerCache>(cached_answers)) {
+    : search_(catalog, std::move(settings)), answers_(std::make_unique<AnswerCache>(cached_answer_bytes)) {
     search_.follow(bus);
 }
 

@@ -15,12 +15,13 @@
 #include "kernel/bus/bus.hpp"
 #include "kernel/periodic_task.hpp"
 #include "modules/catalog/api/events.hpp"
-#include "modules/search/domain/price_ranges.hpp"
 #include "modules/search/domain/query_text.hpp"
-#include "modules/search/index/facet_spy.hpp"
 #include "modules/search/index/index_folder.hpp"
 #include "modules/search/index/index_writer.hpp"
-#include "modules/search/index/product_document.hpp"
+#include "modules/search/index/match_cache.hpp"
+#include "modules/search/index/matching.hpp"
+#include "modules/search/index/narrowed_search.hpp"
+#include "modules/search/index/product_tables.hpp"
 #include "modules/search/index/reader_pool.hpp"
 
 namespace mercato::search {
@@ -36,24 +37,8 @@ constexpr auto commit_interval = std::chrono::milliseconds(1'000);
 // readers must move to the new revision before the writer overwrites the one they read.
 constexpr auto commit_gap = std::chrono::milliseconds(200);
 constexpr auto reindex_interval = std::chrono::minutes(10);
-
-// The filters as one boolean query; nullopt for none (an empty Xapian query would match nothing).
-std::optional<Xapian::Query> filter_query(const SearchQuery& q) {
-    std::vector<Xapian::Query> filters;
-    if (q.category) filters.emplace_back(category_term(*q.category));
-    if (q.tag) filters.emplace_back(tag_term(*q.tag));
-    if (q.in_stock) filters.emplace_back(in_stock_term);
-    const auto price = [](std::int64_t v) { return Xapian::sortable_serialise(static_cast<double>(v)); };
-    if (q.min_price && q.max_price) {
-        filters.emplace_back(Xapian::Query::OP_VALUE_RANGE, price_slot, price(*q.min_price), price(*q.max_price));
-    } else if (q.min_price) {
-        filters.emplace_back(Xapian::Query::OP_VALUE_GE, price_slot, price(*q.min_price));
-    } else if (q.max_price) {
-        filters.emplace_back(Xapian::Query::OP_VALUE_LE, price_slot, price(*q.max_price));
-    }
-    if (filters.empty()) return std::nullopt;
-    return Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end());
-}
+// Matches kept for searches to come (MatchCache), over all their sets: about 16 bytes each.
+constexpr std::size_t kept_matches = 250'000;
 
 // Runs f with Xapian's errors turned into std::runtime_error: they are not std::exceptions, so the
 // bus, the periodic tasks and the HTTP pipeline would see an unknown failure, or none at all.
@@ -114,6 +99,11 @@ struct Search::Impl {
 
     void commit() {
         std::lock_guard lock(writer_mutex);
+        commit_held();
+    }
+
+    // commit() with writer_mutex held.
+    void commit_held() {
         if (!writer.commit()) return;
         readers.committed();
         last_commit = std::chrono::steady_clock::now();
@@ -190,11 +180,14 @@ struct Search::Impl {
             read += page.items.size();
             if (!page.next_cursor) break;
             q.cursor = *page.next_cursor;
+            // Xapian holds every change in memory until a commit: a whole catalog's worth was most of
+            // the server's peak memory. A page committed is searchable already, as a live change is.
+            commit_held();
         }
         std::lock_guard lock(writer_mutex);
         for (const auto& id : gone) writer.remove(id);
         if (position) writer.set_position(*position);
-        if (writer.commit()) readers.committed();
+        commit_held();
         return read;
     }
 
@@ -231,32 +224,27 @@ struct Search::Impl {
 
     SearchResult search(const SearchQuery& q) {
         const auto text = Xapian::Unicode::tolower(clean_query_text(q.text));
+        const auto key = MatchCache::key(text, q);
         SearchResult result;
         readers.with_reader([&](Xapian::Database& db, Xapian::QueryParser& parser) {
-            result = {};
-            // Query(""), not the shared Query::MatchAll, whose reference count other threads bump too.
-            const auto words = text.empty() ? Xapian::Query(std::string()) : parse_words(parser, text);
-            // Nothing searchable was typed (only punctuation, say): nothing matches.
-            if (words.empty()) return;
-            Xapian::Enquire enquire(db);
-            const auto filters = filter_query(q);
-            enquire.set_query(filters ? Xapian::Query(Xapian::Query::OP_FILTER, words, *filters) : words);
-            if (q.sort != SearchSort::relevance) {
-                enquire.set_sort_by_value_then_relevance(price_slot, q.sort == SearchSort::price_desc);
+            const auto table = tables.at(db);
+            auto matches = match_cache.find(table->revision(), key);
+            if (!matches) {
+                // Query(""), not the shared Query::MatchAll, whose reference count other threads bump too.
+                const auto words = text.empty() ? Xapian::Query(std::string()) : parse_words(parser, text);
+                // Nothing searchable was typed (only punctuation, say): nothing matches.
+                if (words.empty()) {
+                    result = {};
+                    return;
+                }
+                matches = whole_match(db, words, q);
+                if (!matches) {
+                    result = matched_with_filters(db, words, q, *table, !text.empty());
+                    return;
+                }
+                match_cache.store(table->revision(), key, matches);
             }
-            FacetSpy facets;
-            enquire.add_matchspy(&facets);
-            const auto matches = enquire.get_mset(q.offset, q.limit, exact_count_limit);
-            for (auto it = matches.begin(); it != matches.end(); ++it) {
-                auto hit = shown_product(it.get_document().get_data());
-                if (!text.empty()) hit.score = it.get_weight();
-                result.items.push_back(std::move(hit));
-            }
-            result.total = static_cast<std::int64_t>(matches.get_matches_estimated());
-            result.total_exact = matches.get_matches_lower_bound() == matches.get_matches_upper_bound();
-            result.categories = facets.categories();
-            result.tags = facets.tags();
-            result.prices = price_ranges(facets.prices());
+            result = narrowed_search(*matches, *table, q, !text.empty());
             if (result.total == 0 && !text.empty()) result.did_you_mean = corrected(parser, text);
         });
         return result;
@@ -269,6 +257,8 @@ struct Search::Impl {
     IndexWriter writer;
     std::chrono::steady_clock::time_point last_commit;
     ReaderPool readers;
+    ProductTables tables;
+    MatchCache match_cache{kept_matches};
     std::mutex request_mutex;
     bool requested_all = false;
     std::set<std::string> requested_ids;

@@ -20,10 +20,20 @@ std::shared_ptr<const std::string> AnswerCache::find(const std::string& key, std
 }
 
 void AnswerCache::store(const std::string& key, std::shared_ptr<const std::string> body, std::uint64_t revision) {
+    const auto size = key.size() + body->size();
+    if (size > max_bytes_) return;
     std::unique_lock lock(mutex_);
     // Emptied when full: the popular searches come back within a few requests.
-    if (entries_.size() >= max_entries_) entries_.clear();
-    entries_.insert_or_assign(key, Entry{revision, std::move(body)});
+    if (bytes_ + size > max_bytes_) {
+        entries_.clear();
+        bytes_ = 0;
+    }
+    const auto [it, added] = entries_.try_emplace(key, Entry{revision, body});
+    if (!added) {
+        bytes_ -= it->first.size() + it->second.body->size();
+        it->second = Entry{revision, std::move(body)};
+    }
+    bytes_ += size;
 }
 
 }  // namespace mercato::search

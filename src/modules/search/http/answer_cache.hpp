@@ -16,7 +16,9 @@ namespace mercato::search {
 
 class AnswerCache {
 public:
-    explicit AnswerCache(std::size_t max_entries) : max_entries_(max_entries) {}
+    // max_bytes: of answers and keys kept, together; every search not asked before is kept, so a
+    // count of answers alone would let a few large ones hold tens of megabytes.
+    explicit AnswerCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
 
     // The key of a query however its parameters were ordered or its filters spelled.
     static std::string key(const SearchQuery& query);
@@ -32,8 +34,9 @@ private:
         std::shared_ptr<const std::string> body;
     };
 
-    const std::size_t max_entries_;
+    const std::size_t max_bytes_;
     mutable std::shared_mutex mutex_;
+    std::size_t bytes_ = 0;
     std::unordered_map<std::string, Entry> entries_;
 };
 

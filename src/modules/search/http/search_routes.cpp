@@ -11,6 +11,7 @@
 #include "kernel/problem.hpp"
 #include "modules/search/api/search.hpp"
 #include "modules/search/http/answer_cache.hpp"
+#include "modules/search/http/answer_json.hpp"
 
 namespace mercato::search {
 
@@ -43,21 +44,6 @@ SearchQuery search_query(const Request& request) {
     if (!errors.empty()) throw kernel::Problem::unprocessable("the query has invalid parameters", std::move(errors));
     q.limit = http::page_limit(request);
     return q;
-}
-
-json result_json(const SearchResult& r) {
-    json items = json::array();
-    for (const auto& hit : r.items) {
-        items.push_back({{"id", hit.id}, {"name", hit.name}, {"price", hit.price}, {"currency", hit.currency}, {"score", hit.score}});
-    }
-    json prices = json::array();
-    for (const auto& range : r.prices) prices.push_back({{"from", range.from}, {"to", range.to}, {"count", range.count}});
-    json out{{"items", std::move(items)},
-             {"total", r.total},
-             {"total_exact", r.total_exact},
-             {"facets", {{"category", r.categories}, {"tags", r.tags}, {"price", std::move(prices)}}}};
-    if (r.did_you_mean) out["did_you_mean"] = *r.did_you_mean;
-    return out;
 }
 
 // {product_ids: [...]} names products; no body (or no field) asks for everything.
@@ -94,7 +80,7 @@ void register_search_routes(http::Router& router, Search& search, AnswerCache& a
     router.add("GET", "/v1/search", [&search, &answers](Request& r) {
         const auto query = search_query(r);
         const auto revision = search.revision();
-        const auto body = std::make_shared<const std::string>(result_json(search.search(query)).dump());
+        const auto body = std::make_shared<const std::string>(answer_json(search.search(query)));
         answers.store(AnswerCache::key(query), body, revision);
         return Response::text(200, *body, "application/json");
     }, {http::RouteClass::read, http::Execution::worker, cached});

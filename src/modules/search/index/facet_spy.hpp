@@ -1,30 +1,27 @@
-// Counts the facets of a whole match set while Xapian runs the match: products per category and
-// per tag, and the prices the price ranges are drawn from.
+// Counts the facets of a whole match set while Xapian runs the match, from the revision's product
+// table: for searches whose match set is too large to keep (see MatchCache).
 #pragma once
 
-#include <cstdint>
-#include <map>
 #include <string>
-#include <unordered_map>
-#include <vector>
 
 #include <xapian.h>
+
+#include "modules/search/index/facet_counts.hpp"
 
 namespace mercato::search {
 
 class FacetSpy : public Xapian::MatchSpy {
 public:
+    // table: of the revision the match runs on; it must outlive the spy.
+    explicit FacetSpy(const ProductTable& table) : table_(table), counts_(table) {}
     void operator()(const Xapian::Document& doc, double weight) override;
     std::string name() const override { return "mercato.FacetSpy"; }
 
-    std::map<std::string, std::int64_t> categories() const;
-    std::map<std::string, std::int64_t> tags() const;
-    const std::vector<std::int64_t>& prices() const { return prices_; }
+    const FacetCounts& counts() const { return counts_; }
 
 private:
-    std::unordered_map<std::string, std::int64_t> categories_;
-    std::unordered_map<std::string, std::int64_t> tags_;
-    std::vector<std::int64_t> prices_;
+    const ProductTable& table_;
+    FacetCounts counts_;
 };
 
 }  // namespace mercato::search
