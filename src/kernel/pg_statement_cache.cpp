@@ -1,11 +1,10 @@
 #include "kernel/pg_statement_cache.hpp"
+#include "kernel/next_definition.hpp"
 
-#include <dlfcn.h>
 #include <libpq-fe.h>
 
 #include <atomic>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 #include <unordered_map>
 
@@ -19,13 +18,6 @@ struct Real {
     decltype(&::PQfinish) finish;
     decltype(&::PQreset) reset;
 };
-
-template <class F>
-F next_definition(const char* name) {
-    void* symbol = dlsym(RTLD_NEXT, name);
-    if (symbol == nullptr) throw std::runtime_error(std::string("libpq has no ") + name);
-    return reinterpret_cast<F>(symbol);
-}
 
 const Real& real() {
     static const Real functions{next_definition<decltype(Real::exec_params)>("PQexecParams"),

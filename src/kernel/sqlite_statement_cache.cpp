@@ -1,6 +1,6 @@
 #include "kernel/sqlite_statement_cache.hpp"
+#include "kernel/next_definition.hpp"
 
-#include <dlfcn.h>
 #include <link.h>
 #include <sqlite3.h>
 
@@ -11,7 +11,6 @@
 #include <cstring>
 #include <functional>
 #include <mutex>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -58,13 +57,6 @@ std::pair<std::uintptr_t, std::uintptr_t> object_span(const void* address) {
         },
         &search);
     return search.span;
-}
-
-template <class F>
-F next_definition(const char* name) {
-    void* symbol = dlsym(RTLD_NEXT, name);
-    if (symbol == nullptr) throw std::runtime_error(std::string("libsqlite3 has no ") + name);
-    return reinterpret_cast<F>(symbol);
 }
 
 const Real& real() {
